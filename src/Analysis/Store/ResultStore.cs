@@ -1,0 +1,89 @@
+using LiteDB;
+
+namespace GptBench.Analysis.Store;
+
+/// <summary>
+/// The LiteDB file. The coordinator is its only writer; analysis opens it read-only.
+/// A trial's samples and its done status are written in one transaction.
+/// </summary>
+public sealed class ResultStore : IDisposable
+{
+    readonly LiteDatabase db;
+
+    public ResultStore(string path, bool readOnly = false)
+    {
+        if (readOnly && !File.Exists(path))
+            throw new FileNotFoundException($"no result store at {path}", path);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        if (!readOnly) EnsureIndexes();
+    }
+
+    public ILiteCollection<SweepDoc> Sweeps => db.GetCollection<SweepDoc>("sweeps");
+    public ILiteCollection<TrialDoc> Trials => db.GetCollection<TrialDoc>("trials");
+    public ILiteCollection<SampleDoc> Samples => db.GetCollection<SampleDoc>("samples");
+    public ILiteCollection<EnvironmentDoc> Environments => db.GetCollection<EnvironmentDoc>("environments");
+
+    void EnsureIndexes()
+    {
+        Sweeps.EnsureIndex(s => s.ExperimentHash);
+        Trials.EnsureIndex(t => t.SweepId);
+        Trials.EnsureIndex(t => t.Model);
+        Trials.EnsureIndex(t => t.Engine);
+        Trials.EnsureIndex(t => t.Status);
+        Samples.EnsureIndex(s => s.TrialId);
+        Samples.EnsureIndex(s => s.SweepId);
+    }
+
+    /// <summary>The newest sweep of an experiment with this content hash, or null.</summary>
+    public SweepDoc? LatestSweep(string experimentHash) =>
+        Sweeps.Find(s => s.ExperimentHash == experimentHash).OrderByDescending(s => s.CreatedUtc).FirstOrDefault();
+
+    /// <summary>Creates the sweep and all its trials (pending) in one transaction.</summary>
+    public void CreateSweep(SweepDoc sweep, IEnumerable<TrialDoc> trials)
+    {
+        Atomically(() =>
+        {
+            Sweeps.Insert(sweep);
+            Trials.InsertBulk(trials);
+        });
+    }
+
+    public void UpsertEnvironment(EnvironmentDoc environment) => Environments.Upsert(environment);
+
+    /// <summary>Stores every sample of a trial and marks it done, all or nothing. Samples of an earlier attempt are replaced.</summary>
+    public void CompleteTrial(TrialDoc trial, IReadOnlyList<SampleDoc> samples)
+    {
+        Atomically(() =>
+        {
+            Samples.DeleteMany(s => s.TrialId == trial.Id);
+            Samples.InsertBulk(samples);
+            trial.Status = TrialStatus.Done;
+            trial.Error = null;
+            trial.FinishedUtc ??= DateTime.UtcNow;
+            Trials.Update(trial);
+        });
+    }
+
+    public void UpdateTrial(TrialDoc trial) => Trials.Update(trial);
+
+    public void UpdateSweep(SweepDoc sweep) => Sweeps.Update(sweep);
+
+    void Atomically(Action write)
+    {
+        db.BeginTrans();
+        try
+        {
+            write();
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+
+    public void Dispose() => db.Dispose();
+}

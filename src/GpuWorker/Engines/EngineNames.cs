@@ -1,0 +1,20 @@
+namespace GptBench.GpuWorker.Engines;
+
+/// <summary>The engine names an experiment may use. Each maps to one implementation.</summary>
+public static class EngineNames
+{
+    public const string Eager = "eager";
+    public const string Static = "static";
+    public const string CudaGraph = "cuda-graph";
+
+    public static readonly IReadOnlyList<string> All = [Eager, Static, CudaGraph];
+
+    /// <summary>Engines that cannot run without a CUDA device.</summary>
+    public static bool NeedsCuda(string engine) => engine == CudaGraph;
+}
+
+/// <summary>Weight/activation dtypes an experiment may name.</summary>
+public static class DtypeNames
+{
+    public static readonly IReadOnlyList<string> All = ["fp32", "bf16", "fp16"];
+}

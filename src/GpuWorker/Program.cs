@@ -1,0 +1,1 @@
+return GptBench.GpuWorker.Protocol.ProtocolVersion.Current > 0 ? 0 : 1;
