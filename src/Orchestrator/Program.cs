@@ -1,1 +1,51 @@
-return 0;
+using GptBench.Analysis.Cli;
+using GptBench.Orchestrator.Cli;
+using GptBench.Orchestrator.Experiments;
+
+// gptbench: the command line. Each verb parses its own flags; bad input exits 2 (DESIGN.md).
+const string usage = """
+    usage: gptbench VERB [ARGS]   (gptbench VERB --help for details)
+
+      run FILE.yaml          run a sweep on this machine (resumes by default)
+      results ...            query stored sweeps, trials and samples; export CSV/JSON
+      report --sweep ID      HTML page + PNG/SVG plots of a sweep
+      compare A B            compare two sweeps, flag regressions (exit 3 when any)
+      generate --model M     one streamed generation
+    """;
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.WriteLine(usage);
+    return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Success;
+}
+
+var verb = args[0];
+var rest = args[1..];
+try
+{
+    return verb switch
+    {
+        "run" when rest.Contains("--help") => PrintHelp(RunCommand.Help),
+        "run" => await RunCommand.RunAsync(rest),
+        "results" => AnalysisVerbs.Results(rest, Console.Out, Console.Error),
+        "report" => AnalysisVerbs.Report(rest, Console.Out, Console.Error),
+        "compare" => AnalysisVerbs.Compare(rest, Console.Out, Console.Error),
+        _ => throw new UsageException($"unknown verb '{verb}'\n{usage}"),
+    };
+}
+catch (ExperimentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return ExitCodes.BadInput;
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"gptbench {verb}: {e.Message}");
+    return ExitCodes.BadInput;
+}
+
+static int PrintHelp(string text)
+{
+    Console.WriteLine(text);
+    return ExitCodes.Success;
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using GptBench.GpuWorker.Protocol;
+
+namespace GptBench.Orchestrator.Engines;
+
+/// <summary>How to start the engine process of one group: which program, with what environment, and what to load.</summary>
+public sealed record EngineLaunch(ProcessStartInfo StartInfo, ModelSpec Model, string ModelName, string Engine, string Dtype, string Device)
+{
+    public string Describe() => $"{ModelName}/{Engine}/{Dtype}/{Device}";
+}
+
+/// <summary>A place engine processes run: one GPU (pinned with CUDA_VISIBLE_DEVICES) or one CPU slot.</summary>
+public sealed record WorkerSlot(string Name, int? Gpu)
+{
+    public static WorkerSlot ForGpu(int index) => new($"gpu{index}", index);
+    public static WorkerSlot ForCpu(int index) => new($"cpu{index}", null);
+}
+
+/// <summary>Builds the command line of an engine process: our GpuWorker executable, or the Python adapter for hf-* engines.</summary>
+public static class EngineLauncher
+{
+    public const string HfEnginePrefix = "hf-";
+
+    public static EngineLaunch For(WorkerSlot slot, ModelSpec model, string modelName, string engine, string dtype, string device)
+    {
+        var start = engine.StartsWith(HfEnginePrefix, StringComparison.Ordinal) ? PythonAdapter() : GpuWorkerProgram();
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        // Pin the process to its GPU; a CPU slot sees none, so nothing it does can touch a GPU by accident.
+        start.Environment["CUDA_VISIBLE_DEVICES"] = slot.Gpu?.ToString() ?? "";
+        if (device == "cuda" && TorchLocator.CudaTorchLib() is { } lib)
+        {
+            start.Environment["GPTBENCH_LIBTORCH"] = lib;
+            var existing = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
+            start.Environment["LD_LIBRARY_PATH"] = string.IsNullOrEmpty(existing) ? lib : $"{lib}:{existing}";
+        }
+        return new EngineLaunch(start, model, modelName, engine, dtype, device);
+    }
+
+    static ProcessStartInfo GpuWorkerProgram()
+    {
+        var dir = AppContext.BaseDirectory;
+        var apphost = Path.Combine(dir, "GpuWorker");
+        // Under `dotnet gptbench.dll` (a bundle without apphosts) run the engine the same way.
+        var host = Environment.ProcessPath;
+        if (host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet")
+            return new ProcessStartInfo(host) { ArgumentList = { Path.Combine(dir, "GpuWorker.dll") } };
+        return new ProcessStartInfo(apphost);
+    }
+
+    static ProcessStartInfo PythonAdapter() =>
+        new("python3") { ArgumentList = { "-u", Path.Combine(AppContext.BaseDirectory, "hf", "hf_engine.py") } };
+}
