@@ -21,6 +21,8 @@ internal static class Axis
 
     public static readonly IReadOnlyList<string> All = [InputTokens, OutputTokens, Model, Engine, Dtype];
 
+    const int MaxRangeValues = 100_000;
+
     /// <summary>One value, a list of values, or (token axes only) a range <c>{from, to, step}</c>.</summary>
     public static IReadOnlyList<AxisValue> Read(YamlSource source, string axis, YamlNode node)
     {
@@ -56,6 +58,10 @@ internal static class Axis
         var step = fields.Get("step") is { } stepNode ? source.Int(stepNode, "step", min: 1) : 1;
         if (to < from)
             throw source.Error(node, $"empty range: 'from' {from} is greater than 'to' {to}; expected from <= to");
+        // No model's context comes near this; a typo in `to` should not fill memory before it is caught.
+        var count = (to - (long)from) / step + 1;
+        if (count > MaxRangeValues)
+            throw source.Error(node, $"range has {count} values; expected at most {MaxRangeValues}");
         var values = new List<AxisValue>();
         for (long tokens = from; tokens <= to; tokens += step)
             values.Add(new AxisValue(tokens.ToString(), node.Start, Tokens: (int)tokens));

@@ -1,3 +1,5 @@
+using GptBench.GpuWorker.Engines;
+
 namespace GptBench.Orchestrator.Experiments;
 
 /// <summary>
@@ -39,7 +41,7 @@ internal static class TrialExpansion
         if (input.Tokens + output.Tokens > model.ContextLength)
             throw source.Error(input.At, $"input_tokens {input.Tokens} + output_tokens {output.Tokens} = {input.Tokens + output.Tokens} "
                 + $"exceeds the context of model '{model.Name}'; expected at most {model.ContextLength} tokens in all");
-        if (settings.Device == "cpu" && GpuWorker.Engines.EngineNames.NeedsCuda(engine.Text))
+        if (settings.Device == "cpu" && EngineNames.NeedsCuda(engine.Text))
             throw source.Error(engine.At, $"engine '{engine.Text}' needs a CUDA device; expected device cuda or auto");
 
         var trial = new TrialSpec(

@@ -23,8 +23,7 @@ internal sealed class YamlSource(string fileName)
     public YamlNode ParseDocument()
     {
         var stream = new YamlStream();
-        using var reader = new StreamReader(fileName);
-        var scanner = new Scanner(reader);
+        var scanner = new Scanner(new StringReader(ReadText()));
         try
         {
             stream.Load(new Parser(scanner));
@@ -44,6 +43,18 @@ internal sealed class YamlSource(string fileName)
         if (stream.Documents.Count > 1)
             throw Error(stream.Documents[1].RootNode, "expected one YAML document, found a second one");
         return stream.Documents[0].RootNode;
+    }
+
+    string ReadText()
+    {
+        try
+        {
+            return File.ReadAllText(fileName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ExperimentException(fileName, 0, 0, $"could not read the file: {e.Message}");
+        }
     }
 
     public Fields Mapping(YamlNode node, string what, IReadOnlyList<string> allowed)
@@ -121,18 +132,20 @@ internal sealed class YamlSource(string fileName)
     /// <summary>Full path of an existing file named relative to this file's folder.</summary>
     public string ExistingFile(YamlNode node, string what)
     {
-        var full = Path.GetFullPath(Path.Combine(Folder, Text(node, what)));
+        var written = Text(node, what);
+        var full = Path.GetFullPath(Path.Combine(Folder, written));
         if (!File.Exists(full))
-            throw Error(node, $"{what} '{Text(node, what)}' not found; expected a file at {full}");
+            throw Error(node, $"{what} '{written}' not found; expected a file at {full}");
         return full;
     }
 
     /// <summary>Full path of an existing folder named relative to this file's folder.</summary>
     public string ExistingFolder(YamlNode node, string what)
     {
-        var full = Path.GetFullPath(Path.Combine(Folder, Text(node, what)));
+        var written = Text(node, what);
+        var full = Path.GetFullPath(Path.Combine(Folder, written));
         if (!Directory.Exists(full))
-            throw Error(node, $"{what} '{Text(node, what)}' not found; expected a folder at {full}");
+            throw Error(node, $"{what} '{written}' not found; expected a folder at {full}");
         return full;
     }
 

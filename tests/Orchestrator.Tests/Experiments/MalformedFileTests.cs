@@ -47,6 +47,9 @@ public class MalformedFileTests
         { "two-documents.yaml", 5, 1, "expected one YAML document" },
         { "axis-in-cross-and-zip.yaml", 5, 11, "axis 'input_tokens' is in both cross and zip" },
         { "top-level-list.yaml", 1, 1, "expected a mapping for an experiment, got a list" },
+        { "duplicate-sweep-name.yaml", 6, 5, "duplicate sweep name 'ttft'" },
+        { "huge-range.yaml", 5, 18, "range has 2000000000 values; expected at most 100000" },
+        { "seed-on-checkpoint.yaml", 3, 11, "'seed' applies to presets only" },
     };
 
     [Theory]
