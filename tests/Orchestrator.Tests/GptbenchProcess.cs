@@ -79,21 +79,3 @@ public sealed class GptbenchProcess : IDisposable
         process.Dispose();
     }
 }
-
-/// <summary>A temporary folder for one test, removed afterwards.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("gptbench-test-").FullName;
-
-    public string Write(string name, string text)
-    {
-        var file = System.IO.Path.Combine(Path, name);
-        File.WriteAllText(file, text);
-        return file;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

@@ -3,6 +3,7 @@ using Akka.Event;
 using GptBench.Analysis.Store;
 using GptBench.GpuWorker.Protocol;
 using GptBench.Orchestrator.Progress;
+using GptBench.Orchestrator.Experiments;
 using GptBench.Orchestrator.Sweeps;
 
 namespace GptBench.Orchestrator.Actors;
@@ -175,7 +176,7 @@ public sealed class SweepCoordinator : ReceiveActor
             CudaRuntime = e.CudaRuntime, Libtorch = e.Libtorch, TorchSharp = e.TorchSharp, DotNet = e.DotNet,
             VisibleDevices = e.VisibleDevices, GitCommit = gitCommit,
         };
-        doc.Id = ContentHash.Of(string.Join('\u001f', doc.Host, doc.Cpu, doc.Device, doc.GpuName, doc.Driver,
+        doc.Id = Canonical.Hash(string.Join('\u001f', doc.Host, doc.Cpu, doc.Device, doc.GpuName, doc.Driver,
             doc.CudaRuntime, doc.Libtorch, doc.TorchSharp, doc.DotNet, doc.VisibleDevices, doc.GitCommit));
         return doc;
     }

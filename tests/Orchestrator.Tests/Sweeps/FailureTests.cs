@@ -31,13 +31,13 @@ public class FailureTests
     [InlineData("garbage", "malformed protocol line")]
     public void Faulty_trial_fails_alone_with_its_cause_and_the_sweep_goes_on(string fault, string cause)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var file = dir.Write("faults.yaml", File);
         var env = new Dictionary<string, string> { ["GPTBENCH_FAULT"] = $"{fault}-on-trial:16" };
-        var (code, output) = GptbenchProcess.Run(dir.Path, env, "run", file, "--db", "r.db", "--plain", "--max-attempts", "2");
+        var (code, output) = GptbenchProcess.Run(dir.Root, env, "run", file, "--db", "r.db", "--plain", "--max-attempts", "2");
         Assert.True(code == 1, output); // not every trial finished
 
-        using var store = new ResultStore(System.IO.Path.Combine(dir.Path, "r.db"), readOnly: true);
+        using var store = new ResultStore(System.IO.Path.Combine(dir.Root, "r.db"), readOnly: true);
         var trials = store.Trials.FindAll().ToDictionary(t => t.InputTokens);
         Assert.Equal(TrialStatus.Done, trials[8].Status);
         Assert.Equal(TrialStatus.Done, trials[24].Status);

@@ -24,16 +24,16 @@ public class SweepRunTests
     [Fact]
     public void Run_stores_one_sample_per_repeat_and_resume_skips_finished_trials()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var file = dir.Write("e2e.yaml", Experiment(inputs: 2, repeats: 2));
-        var (code, output) = GptbenchProcess.Run(dir.Path, "run", file, "--db", "r.db", "--plain");
+        var (code, output) = GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain");
         Assert.True(code == 0, output);
 
-        var (again, output2) = GptbenchProcess.Run(dir.Path, "run", file, "--db", "r.db", "--plain");
+        var (again, output2) = GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain");
         Assert.True(again == 0, output2);
         Assert.Contains("resuming with 2 done", output2);
 
-        using var store = new ResultStore(Path.Combine(dir.Path, "r.db"), readOnly: true);
+        using var store = new ResultStore(Path.Combine(dir.Root, "r.db"), readOnly: true);
         Assert.Single(store.Sweeps.FindAll());
         var trials = store.Trials.FindAll().ToList();
         Assert.Equal(2, trials.Count);
@@ -55,11 +55,11 @@ public class SweepRunTests
     [Fact]
     public void Fresh_starts_a_new_sweep()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var file = dir.Write("e2e.yaml", Experiment(inputs: 1, repeats: 1));
-        Assert.Equal(0, GptbenchProcess.Run(dir.Path, "run", file, "--db", "r.db", "--plain").Code);
-        Assert.Equal(0, GptbenchProcess.Run(dir.Path, "run", file, "--db", "r.db", "--plain", "--fresh").Code);
-        using var store = new ResultStore(Path.Combine(dir.Path, "r.db"), readOnly: true);
+        Assert.Equal(0, GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain").Code);
+        Assert.Equal(0, GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain", "--fresh").Code);
+        using var store = new ResultStore(Path.Combine(dir.Root, "r.db"), readOnly: true);
         Assert.Equal(2, store.Sweeps.Count());
         Assert.Equal(2, store.Samples.Count());
     }
@@ -68,25 +68,25 @@ public class SweepRunTests
     public void Sigkill_mid_sweep_then_resume_gives_exact_sample_count_without_duplicates_or_half_trials()
     {
         const int trialCount = 8, repeats = 3;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var file = dir.Write("e2e.yaml", Experiment(inputs: trialCount, repeats: repeats));
-        using (var first = new GptbenchProcess(dir.Path, null, "run", file, "--db", "r.db", "--plain"))
+        using (var first = new GptbenchProcess(dir.Root, null, "run", file, "--db", "r.db", "--plain"))
         {
             Assert.True(first.WaitForLine(l => l.Contains($"[3/{trialCount}] done"), TimeSpan.FromMinutes(3)), first.Output);
             first.KillHard();
             first.WaitForExit(TimeSpan.FromSeconds(30));
         }
-        using (var probe = new ResultStore(Path.Combine(dir.Path, "r.db"), readOnly: true))
+        using (var probe = new ResultStore(Path.Combine(dir.Root, "r.db"), readOnly: true))
         {
             var doneBefore = probe.Trials.Count(t => t.Status == TrialStatus.Done);
             Assert.InRange(doneBefore, 3, trialCount - 1);
             AssertNoHalfTrials(probe, repeats);
         }
 
-        var (code, output) = GptbenchProcess.Run(dir.Path, "run", file, "--db", "r.db", "--plain");
+        var (code, output) = GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain");
         Assert.True(code == 0, output);
 
-        using var store = new ResultStore(Path.Combine(dir.Path, "r.db"), readOnly: true);
+        using var store = new ResultStore(Path.Combine(dir.Root, "r.db"), readOnly: true);
         Assert.Single(store.Sweeps.FindAll());
         Assert.Equal(trialCount, store.Trials.Count(t => t.Status == TrialStatus.Done));
         Assert.Equal(trialCount * repeats, store.Samples.Count());

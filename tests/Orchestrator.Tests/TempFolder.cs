@@ -1,6 +1,6 @@
 using GptBench.Orchestrator.Experiments;
 
-namespace GptBench.Orchestrator.Tests.Experiments;
+namespace GptBench.Orchestrator.Tests;
 
 /// <summary>A scratch folder for experiment files written by a test; deleted afterwards.</summary>
 sealed class TempFolder : IDisposable
