@@ -10,8 +10,8 @@ sealed record BandwidthLimit(int LineIndex, GpuBandwidth Gpu, double BytesPerTok
 {
     public double TokensPerSecond => Gpu.BytesPerSecond / BytesPerToken;
 
-    public string Label =>
-        $"{Gpu.Gpu} limit: {Gpu.BytesPerSecond / 1e12:0.0} TB/s / {BytesPerToken / 1e6:0.#} MB per token = {TokensPerSecond:N0} tok/s";
+    public string Label => FormattableString.Invariant(
+        $"{Gpu.Gpu} limit: {Gpu.BytesPerSecond / 1e12:0.0} TB/s / {BytesPerToken / 1e6:0.#} MB per token = {TokensPerSecond:N0} tok/s");
 
     public static IReadOnlyList<BandwidthLimit> Of(IReadOnlyList<Series> lines) =>
         lines

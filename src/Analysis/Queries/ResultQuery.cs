@@ -1,6 +1,7 @@
 using GptBench.Analysis.Statistics;
 using GptBench.Analysis.Store;
 using LiteDB;
+using static GptBench.Analysis.Queries.UtcDates;
 
 namespace GptBench.Analysis.Queries;
 
@@ -105,13 +106,4 @@ public sealed class ResultQuery(ResultStore store)
             return false;
         return filter.Axes.All(a => row.Trial.Axes.TryGetValue(a.Key, out var v) && v == a.Value);
     }
-
-    /// <summary>LiteDB hands dates back in local time; everything here compares in UTC.</summary>
-    static DateTime? Utc(DateTime? value) => value switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Local } d => d.ToUniversalTime(),
-        { Kind: DateTimeKind.Unspecified } d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
-        var d => d,
-    };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GptBench.Analysis.Queries;
 
 namespace GptBench.Analysis.Tables;
 
@@ -14,7 +15,7 @@ static class Cells
         double d when !double.IsFinite(d) => "",
         double d => d.ToString("R", Invariant),
         bool b => b ? "true" : "false",
-        DateTime t => t.ToString("O", Invariant),
+        DateTime t => UtcDates.Utc(t).ToString("O", Invariant),
         IFormattable f => f.ToString(null, Invariant),
         _ => cell.ToString() ?? "",
     };
@@ -24,7 +25,7 @@ static class Cells
     {
         double d when !double.IsFinite(d) => "-",
         double d when column.TextFormat != "" => d.ToString(column.TextFormat, Invariant),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", Invariant),
+        DateTime t => UtcDates.Utc(t).ToString("yyyy-MM-dd HH:mm:ss", Invariant),
         _ => Exact(cell),
     };
 

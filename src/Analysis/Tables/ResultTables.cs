@@ -22,6 +22,17 @@ public static class ResultTables
         return table;
     }
 
+    public static Table Environments(IEnumerable<EnvironmentDoc> environments)
+    {
+        var table = new Table([
+            new("environment"), new("host"), new("cpu"), new("device"), new("gpu"), new("driver"), new("cuda_runtime"),
+            new("libtorch"), new("torchsharp"), new("dotnet"), new("visible_devices"), new("git_commit")]);
+        foreach (var e in environments)
+            table.Add(e.Id, e.Host, e.Cpu, e.Device, e.GpuName, e.Driver, e.CudaRuntime,
+                e.Libtorch, e.TorchSharp, e.DotNet, e.VisibleDevices, e.GitCommit);
+        return table;
+    }
+
     /// <summary>One row per trial with its statistics (empty cells for a trial without samples).</summary>
     public static Table Trials(IReadOnlyList<(TrialRow Row, TrialStatistics? Stats)> trials)
     {
