@@ -50,6 +50,10 @@ public sealed class ResultStore : IDisposable
         });
     }
 
+    /// <summary>A trial's samples in the order they were taken.</summary>
+    public IReadOnlyList<SampleDoc> SamplesOf(string trialId) =>
+        Samples.Find(s => s.TrialId == trialId).OrderBy(s => s.Index).ToList();
+
     public void UpsertEnvironment(EnvironmentDoc environment) => Environments.Upsert(environment);
 
     /// <summary>Stores every sample of a trial and marks it done, all or nothing. Samples of an earlier attempt are replaced.</summary>

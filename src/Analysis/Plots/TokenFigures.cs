@@ -1,0 +1,69 @@
+using GptBench.Analysis.Statistics;
+using ScottPlot;
+
+namespace GptBench.Analysis.Plots;
+
+/// <summary>
+/// The seed's two figures: TTFT against input tokens and decode throughput against output tokens,
+/// one line of medians per series with a shaded p10..p90 band. Null when no series qualifies.
+/// </summary>
+public static class TokenFigures
+{
+    /// <summary>A ceiling this many times above the highest p90 switches the throughput axis to log10.</summary>
+    const double LogScaleRatio = 4;
+
+    public static Figure? Ttft(IReadOnlyList<TrialStatistics> trials)
+    {
+        var lines = SeriesRule.Lines(trials, VaryingTokens.Input);
+        if (lines.Count == 0) return null;
+        var plot = new Plot();
+        DrawMedians(plot, lines, s => s.Ttft, y => y);
+        plot.Title("Time to first token (median, band p10..p90)");
+        plot.XLabel("Input tokens");
+        plot.YLabel("TTFT (ms)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return new Figure("ttft", "Time to first token against input tokens", plot);
+    }
+
+    public static Figure? Throughput(IReadOnlyList<TrialStatistics> trials)
+    {
+        var lines = SeriesRule.Lines(trials, VaryingTokens.Output);
+        if (lines.Count == 0) return null;
+        var limits = BandwidthLimit.Of(lines);
+        var measured = lines.SelectMany(l => l.Trials).Select(t => t.Throughput).ToList();
+        double highest = measured.Max(s => s.P90), lowest = measured.Min(s => s.P10);
+        bool log = limits.Count > 0 && lowest > 0 && limits.Max(l => l.TokensPerSecond) > LogScaleRatio * highest;
+        Func<double, double> y = log ? Math.Log10 : v => v;
+
+        var plot = new Plot();
+        DrawMedians(plot, lines, s => s.Throughput, y);
+        foreach (var limit in limits)
+        {
+            var line = plot.Add.HorizontalLine(y(limit.TokensPerSecond), 1.5f, Figure.Palette.GetColor(limit.LineIndex), LinePattern.Dashed);
+            line.LegendText = limit.Label;
+        }
+        if (log) LogScale.Apply(plot, lowest, limits.Max(l => l.TokensPerSecond));
+        plot.Title("Decode throughput (median, band p10..p90)" + (log ? ", log scale" : ""));
+        plot.XLabel("Output tokens");
+        plot.YLabel("Tokens per second");
+        plot.ShowLegend(log ? Alignment.MiddleRight : Alignment.LowerRight);
+        return new Figure("throughput", "Decode throughput against output tokens", plot);
+    }
+
+    static void DrawMedians(Plot plot, IReadOnlyList<Series> lines, Func<TrialStatistics, Summary> metric, Func<double, double> y)
+    {
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var color = Figure.Palette.GetColor(i);
+            var x = lines[i].X;
+            var summaries = lines[i].Trials.Select(metric).ToArray();
+            var band = plot.Add.FillY(x, summaries.Select(s => y(s.P10)).ToArray(), summaries.Select(s => y(s.P90)).ToArray());
+            band.FillColor = color.WithAlpha(0.2);
+            band.LineWidth = 0;
+            var median = plot.Add.Scatter(x, summaries.Select(s => y(s.Median)).ToArray(), color);
+            median.LegendText = lines[i].Label;
+            median.LineWidth = 2;
+            median.MarkerSize = 5;
+        }
+    }
+}
