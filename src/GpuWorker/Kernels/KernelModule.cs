@@ -82,7 +82,7 @@ internal static class KernelSources
     public static string Read(string file) => File.ReadAllText(Path.Combine(Folder, file));
 
     public static IReadOnlyDictionary<string, string> Headers() =>
-        Directory.GetFiles(Folder, "*.cuh").ToDictionary(Path.GetFileName!, File.ReadAllText);
+        Directory.GetFiles(Folder, "*.cuh").ToDictionary(path => Path.GetFileName(path), File.ReadAllText);
 
     /// <summary>Where cuda_bf16.h lives when NVRTC does not bring it: a pip CUDA package or a toolkit.</summary>
     public static IEnumerable<string> IncludeFolders() =>

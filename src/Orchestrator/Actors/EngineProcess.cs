@@ -133,7 +133,7 @@ public sealed class EngineProcess : ReceiveActor, IWithTimers
                 Context.Parent.Tell(new EngineTrialSucceeded(trial.Hash, samples.ToList(), environment!));
                 trial = null;
                 break;
-            case Failure failure:
+            case GpuWorker.Protocol.Failure failure:
                 Fail($"engine error: {failure.Message}{StderrTail()}");
                 break;
             default:

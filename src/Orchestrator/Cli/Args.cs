@@ -1,7 +1,6 @@
-namespace GptBench.Orchestrator.Cli;
+using GptBench.Analysis.Cli;
 
-/// <summary>A bad command line: exit code 2 with this message.</summary>
-public sealed class UsageException(string message) : Exception(message);
+namespace GptBench.Orchestrator.Cli;
 
 /// <summary>
 /// The command line of one verb: positionals, `--name value` options and `--flag` switches.

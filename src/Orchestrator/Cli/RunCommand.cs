@@ -1,5 +1,6 @@
 using GptBench.Analysis.Store;
 using GptBench.GpuWorker.Engines;
+using GptBench.Analysis.Cli;
 using GptBench.Orchestrator.Engines;
 using GptBench.Orchestrator.Experiments;
 using GptBench.Orchestrator.Hosting;

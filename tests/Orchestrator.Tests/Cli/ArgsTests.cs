@@ -1,3 +1,4 @@
+using GptBench.Analysis.Cli;
 using GptBench.Orchestrator.Cli;
 
 namespace GptBench.Orchestrator.Tests.Cli;
