@@ -1,7 +1,8 @@
 namespace GptBench.Analysis.Queries;
 
 /// <summary>
-/// Which results to select; null fields select everything. Model, engine, dtype and device match exactly;
+/// Which results to select; null fields select everything. Model, engine, dtype and device match whole
+/// values ignoring case (LiteDB's collation);
 /// GPU matches a case-insensitive part of the GPU's name; host matches the environment's (or sweep's) host.
 /// Since is inclusive and Until exclusive, both UTC, applied to when the result was taken:
 /// a sweep's start, a trial's finish, a sample's creation.
