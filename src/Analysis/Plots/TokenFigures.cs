@@ -12,6 +12,8 @@ public static class TokenFigures
     /// <summary>A ceiling this many times above the highest p90 switches the throughput axis to log10.</summary>
     const double LogScaleRatio = 4;
 
+    public const string TtftName = "ttft", ThroughputName = "throughput";
+
     public static Figure? Ttft(IReadOnlyList<TrialStatistics> trials)
     {
         var lines = SeriesRule.Lines(trials, VaryingTokens.Input);
@@ -22,7 +24,7 @@ public static class TokenFigures
         plot.XLabel("Input tokens");
         plot.YLabel("TTFT (ms)");
         plot.ShowLegend(Alignment.UpperLeft);
-        return new Figure("ttft", "Time to first token against input tokens", plot);
+        return new Figure(TtftName, "Time to first token against input tokens", plot);
     }
 
     public static Figure? Throughput(IReadOnlyList<TrialStatistics> trials)
@@ -47,7 +49,7 @@ public static class TokenFigures
         plot.XLabel("Output tokens");
         plot.YLabel("Tokens per second");
         plot.ShowLegend(log ? Alignment.MiddleRight : Alignment.LowerRight);
-        return new Figure("throughput", "Decode throughput against output tokens", plot);
+        return new Figure(ThroughputName, "Decode throughput against output tokens", plot);
     }
 
     static void DrawMedians(Plot plot, IReadOnlyList<Series> lines, Func<TrialStatistics, Summary> metric, Func<double, double> y)
