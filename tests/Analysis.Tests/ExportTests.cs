@@ -25,9 +25,10 @@ public class ExportTests : IDisposable
     string Export(string format)
     {
         var file = Path.Combine(store.Folder, "export." + format);
-        var stderr = new StringWriter();
-        int code = AnalysisVerbs.Results(["export", "--format", format, "--out", file, "--db", store.DbPath], new StringWriter(), stderr);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = AnalysisVerbs.Results(["export", "--format", format, "--out", file, "--db", store.DbPath], stdout, stderr);
         Assert.True(code == 0, stderr.ToString());
+        Assert.Equal($"wrote 2 rows to {file}", stdout.ToString().Trim());
         return File.ReadAllText(file);
     }
 

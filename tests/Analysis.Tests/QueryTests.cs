@@ -71,7 +71,7 @@ public class QueryTests : IDisposable
     [Fact]
     public void Axis_values_select_trials()
     {
-        var filter = new ResultFilter { Axes = new Dictionary<string, string> { ["input_tokens"] = "48", ["engine"] = "eager" } };
+        var filter = new ResultFilter { Axes = new Dictionary<string, string> { ["input_tokens"] = "48", ["engine"] = "EAGER" } };
         Assert.Equal(["alpha-001/t001eager48x32", "beta-001/t001eager48x32"], TrialIds(filter));
         Assert.Empty(TrialIds(new ResultFilter { Axes = new Dictionary<string, string> { ["no_such_axis"] = "1" } }));
     }

@@ -9,7 +9,7 @@ static class HelpText
           --host H           the machine the trial ran on
           --since DATE       --until DATE   UTC, e.g. 2025-03-01 (until includes that day) or 2025-03-01T12:00Z;
                              a sweep's start, a trial's finish, a sample's creation
-          --axis NAME=VALUE  the trial's matrix axis has this value (repeatable)
+          --axis NAME=VALUE  the trial's matrix axis NAME has this value, any case (repeatable)
         """;
 
     const string Db = """

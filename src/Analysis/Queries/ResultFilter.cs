@@ -19,7 +19,7 @@ public sealed record ResultFilter
     public string? Host { get; init; }
     public DateTime? Since { get; init; }
     public DateTime? Until { get; init; }
-    /// <summary>Each listed axis must have exactly this value in the trial's Axes.</summary>
+    /// <summary>Each listed axis (name as written) must have this value, ignoring case, in the trial's Axes.</summary>
     public IReadOnlyDictionary<string, string> Axes { get; init; } = new Dictionary<string, string>();
 
     public static readonly ResultFilter All = new();
