@@ -4,6 +4,7 @@ using GptBench.Analysis.Plots;
 using GptBench.Analysis.Queries;
 using GptBench.Analysis.Statistics;
 using GptBench.Analysis.Store;
+using ScottPlot.Plottables;
 
 namespace GptBench.Analysis.Tests;
 
@@ -55,8 +56,36 @@ public class PlotTests
         Assert.Equal(["gpt2|eager|fp16 out=32", "gpt2|eager|fp16 out=64"], SeriesRule.Lines(stats, VaryingTokens.Input).Select(s => s.Label));
     }
 
-    static TrialStatistics Stats(string engine, int input, int output) =>
-        TrialStatistics.Compute(TestStore.Trial("gpt2", engine, input, output), [TestStore.Sample(10, [1, 1])], "H100")!;
+    [Fact]
+    public void The_throughput_figure_draws_the_gpu_ceiling_as_bandwidth_over_bytes_per_token()
+    {
+        // 1000 tok/s at 120 MB per token; an H100's 3 TB/s allows 25,000 tok/s: a span over 20x, so log scale.
+        var stats = new[] { Stats("graph", 32, 16, "H100"), Stats("graph", 32, 48, "H100") };
+
+        var figure = TokenFigures.Throughput(stats)!;
+
+        var limit = Assert.Single(figure.Plot.GetPlottables().OfType<HorizontalLine>());
+        Assert.Equal(Math.Log10(25_000), limit.Y, 9);
+        Assert.Contains("H100 limit: 3.0 TB/s / 120 MB per token = 25,000 tok/s", limit.LegendText);
+        Assert.EndsWith("log scale", figure.Plot.Axes.Title.Label.Text);
+    }
+
+    [Fact]
+    public void Without_a_known_gpu_the_throughput_figure_has_no_ceiling_and_a_linear_axis()
+    {
+        var stats = new[] { Stats("graph", 32, 16, null), Stats("graph", 32, 48, null) };
+
+        var figure = TokenFigures.Throughput(stats)!;
+
+        Assert.Empty(figure.Plot.GetPlottables().OfType<HorizontalLine>());
+        Assert.DoesNotContain("log", figure.Plot.Axes.Title.Label.Text);
+    }
+
+    static TrialStatistics Stats(string engine, int input, int output, string? gpu = "H100") =>
+        TrialStatistics.Compute(
+            TestStore.Trial("gpt2", engine, input, output),
+            [TestStore.Sample(10, [1, 1], weightBytes: 100_000_000, cacheBytes: 20_000_000)],
+            gpu)!;
 
     /// <summary>Checks the PNG signature and reads width and height from the IHDR chunk.</summary>
     internal static (int, int) PngSize(byte[] png)

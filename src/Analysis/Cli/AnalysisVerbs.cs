@@ -37,7 +37,13 @@ public static class AnalysisVerbs
                 "samples" or "export" => ResultTables.Samples(query.Samples(filter)),
                 _ => throw new UsageException($"unknown listing '{what}' (expected sweeps, trials, samples or export)"),
             };
-            WriteTo(parsed.Value("out"), stdout, output => TableWriter.Write(table, format, output));
+            if (parsed.Value("out") is not { } path)
+            {
+                TableWriter.Write(table, format, stdout);
+                return Ok;
+            }
+            using (var file = new StreamWriter(path)) TableWriter.Write(table, format, file);
+            stdout.WriteLine($"wrote {table.Rows.Count} rows to {path}");
             return Ok;
         });
 
@@ -97,12 +103,5 @@ public static class AnalysisVerbs
             stderr.WriteLine($"error: {e.Message}");
             return Failure;
         }
-    }
-
-    static void WriteTo(string? path, TextWriter stdout, Action<TextWriter> write)
-    {
-        if (path is null) { write(stdout); return; }
-        using var file = new StreamWriter(path);
-        write(file);
     }
 }

@@ -4,12 +4,12 @@ static class HelpText
 {
     const string Filters = """
           --sweep ID         a sweep id or a unique prefix of one, or 'latest'
-          --model M          --engine E   --dtype D   --device D     exact matches
+          --model M          --engine E   --dtype D   --device D     whole values, any case
           --gpu NAME         part of the GPU's name (e.g. H100)
           --host H           the machine the trial ran on
           --since DATE       --until DATE   UTC, e.g. 2025-03-01 (until includes that day) or 2025-03-01T12:00Z;
                              a sweep's start, a trial's finish, a sample's creation
-          --axis NAME=VALUE  the trial's matrix axis has this value (repeatable)
+          --axis NAME=VALUE  the trial's matrix axis NAME has this value, any case (repeatable)
         """;
 
     const string Db = """

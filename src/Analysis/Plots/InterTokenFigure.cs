@@ -33,7 +33,7 @@ public static class InterTokenFigure
         plot.Title("Inter-token latency (cumulative distribution)");
         plot.XLabel("Time between consecutive tokens (ms)");
         plot.YLabel("Fraction of tokens");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Bottom);
         return new Figure("inter-token", "Inter-token latency distribution", plot);
     }
 }

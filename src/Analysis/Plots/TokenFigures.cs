@@ -9,8 +9,10 @@ namespace GptBench.Analysis.Plots;
 /// </summary>
 public static class TokenFigures
 {
-    /// <summary>A ceiling this many times above the highest p90 switches the throughput axis to log10.</summary>
-    const double LogScaleRatio = 4;
+    /// <summary>When the drawn values (ceilings included) span more than this ratio, the throughput axis is log10.</summary>
+    const double LogScaleRatio = 20;
+
+    public const string TtftName = "ttft", ThroughputName = "throughput";
 
     public static Figure? Ttft(IReadOnlyList<TrialStatistics> trials)
     {
@@ -21,8 +23,8 @@ public static class TokenFigures
         plot.Title("Time to first token (median, band p10..p90)");
         plot.XLabel("Input tokens");
         plot.YLabel("TTFT (ms)");
-        plot.ShowLegend(Alignment.UpperLeft);
-        return new Figure("ttft", "Time to first token against input tokens", plot);
+        plot.ShowLegend(Edge.Bottom);
+        return new Figure(TtftName, "Time to first token against input tokens", plot);
     }
 
     public static Figure? Throughput(IReadOnlyList<TrialStatistics> trials)
@@ -31,8 +33,9 @@ public static class TokenFigures
         if (lines.Count == 0) return null;
         var limits = BandwidthLimit.Of(lines);
         var measured = lines.SelectMany(l => l.Trials).Select(t => t.Throughput).ToList();
-        double highest = measured.Max(s => s.P90), lowest = measured.Min(s => s.P10);
-        bool log = limits.Count > 0 && lowest > 0 && limits.Max(l => l.TokensPerSecond) > LogScaleRatio * highest;
+        double lowest = measured.Min(s => s.P10);
+        double highest = Math.Max(measured.Max(s => s.P90), limits.Select(l => l.TokensPerSecond).DefaultIfEmpty(0).Max());
+        bool log = lowest > 0 && highest > LogScaleRatio * lowest;
         Func<double, double> y = log ? Math.Log10 : v => v;
 
         var plot = new Plot();
@@ -42,12 +45,12 @@ public static class TokenFigures
             var line = plot.Add.HorizontalLine(y(limit.TokensPerSecond), 1.5f, Figure.Palette.GetColor(limit.LineIndex), LinePattern.Dashed);
             line.LegendText = limit.Label;
         }
-        if (log) LogScale.Apply(plot, lowest, limits.Max(l => l.TokensPerSecond));
+        if (log) LogScale.Apply(plot, lowest, highest);
         plot.Title("Decode throughput (median, band p10..p90)" + (log ? ", log scale" : ""));
         plot.XLabel("Output tokens");
         plot.YLabel("Tokens per second");
-        plot.ShowLegend(log ? Alignment.MiddleRight : Alignment.LowerRight);
-        return new Figure("throughput", "Decode throughput against output tokens", plot);
+        plot.ShowLegend(Edge.Bottom);
+        return new Figure(ThroughputName, "Decode throughput against output tokens", plot);
     }
 
     static void DrawMedians(Plot plot, IReadOnlyList<Series> lines, Func<TrialStatistics, Summary> metric, Func<double, double> y)

@@ -1,7 +1,8 @@
 namespace GptBench.Analysis.Queries;
 
 /// <summary>
-/// Which results to select; null fields select everything. Model, engine, dtype and device match exactly;
+/// Which results to select; null fields select everything. Model, engine, dtype and device match whole
+/// values ignoring case (LiteDB's collation);
 /// GPU matches a case-insensitive part of the GPU's name; host matches the environment's (or sweep's) host.
 /// Since is inclusive and Until exclusive, both UTC, applied to when the result was taken:
 /// a sweep's start, a trial's finish, a sample's creation.
@@ -18,7 +19,7 @@ public sealed record ResultFilter
     public string? Host { get; init; }
     public DateTime? Since { get; init; }
     public DateTime? Until { get; init; }
-    /// <summary>Each listed axis must have exactly this value in the trial's Axes.</summary>
+    /// <summary>Each listed axis (name as written) must have this value, ignoring case, in the trial's Axes.</summary>
     public IReadOnlyDictionary<string, string> Axes { get; init; } = new Dictionary<string, string>();
 
     public static readonly ResultFilter All = new();

@@ -104,6 +104,7 @@ public sealed class ResultQuery(ResultStore store)
             return false;
         if (filter.Host is not null && !string.Equals(env?.Host ?? row.Sweep.Host, filter.Host, StringComparison.OrdinalIgnoreCase))
             return false;
-        return filter.Axes.All(a => row.Trial.Axes.TryGetValue(a.Key, out var v) && v == a.Value);
+        return filter.Axes.All(a =>
+            row.Trial.Axes.TryGetValue(a.Key, out var v) && string.Equals(v, a.Value, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -48,7 +48,9 @@ public static class HtmlReport
             html.Append($"<dt>{E(key)}</dt><dd>{E(value)}</dd>\n");
         html.Append("</dl>\n<h2>Environments</h2>\n").Append(HtmlTable.Render(content.Environments));
         html.Append("<h2>Figures</h2>\n");
-        if (content.Figures.Count == 0) html.Append("<p>No trials vary input or output tokens, so there is nothing to draw.</p>\n");
+        foreach (var (name, tokens) in new[] { (TokenFigures.TtftName, "input"), (TokenFigures.ThroughputName, "output") })
+            if (content.Figures.All(f => f.Name != name))
+                html.Append($"<p>No {name} figure: no model|engine|dtype has trials at two or more {tokens} token counts.</p>\n");
         foreach (var figure in content.Figures)
             html.Append($"<figure><img alt=\"{E(figure.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(figure.PngPath))}\">")
                 .Append($"<figcaption>{E(figure.Title)} ({E(Path.GetFileName(figure.PngPath))}, {E(Path.GetFileName(figure.SvgPath))})</figcaption></figure>\n");
