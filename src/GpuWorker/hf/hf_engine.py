@@ -46,7 +46,7 @@ def main():
     sys.stdin.reconfigure(encoding="utf-8")
     channel = Channel(_take_stdout())
     missing = _import_problems()
-    channel.send("hello", environment=_environment(missing))
+    channel.send("hello", environment=_environment())
     try:
         return _serve(channel, missing)
     except Exception:
@@ -138,7 +138,7 @@ def _import_problems():
     return "; ".join(problems) or None
 
 
-def _environment(missing):
+def _environment():
     """The hello message's environment, in EnvironmentInfo's fields (Messages.cs).
     libtorch holds torch's version, torchSharp holds "transformers VERSION", dotNet holds "python VERSION"."""
     torch = sys.modules.get("torch")
