@@ -8,8 +8,8 @@
 // For a CUDA libtorch the orchestrator sets LD_LIBRARY_PATH to its folder (see Native/TorchRuntime.cs);
 // GPTBENCH_LIBTORCH names that folder explicitly.
 //
-// Test hook: GPTBENCH_FAULT=crash-on-trial|hang-on-trial|garbage-on-trial makes the process misbehave
-// when a trial arrives (Host/Fault.cs), for the orchestrator's failure-handling tests.
+// Test hook: GPTBENCH_FAULT=crash-on-trial|hang-on-trial|garbage-on-trial[:N] makes the process misbehave
+// when a trial (of N input tokens) arrives (Host/Fault.cs), for the orchestrator's failure-handling tests.
 using System.Runtime.InteropServices;
 using System.Text;
 using GptBench.GpuWorker.Host;
@@ -18,7 +18,7 @@ using Microsoft.Win32.SafeHandles;
 Fault fault;
 try
 {
-    fault = Faults.FromEnvironment();
+    fault = Fault.FromEnvironment();
 }
 catch (ArgumentException e)
 {

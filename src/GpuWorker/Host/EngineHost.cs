@@ -12,7 +12,7 @@ namespace GptBench.GpuWorker.Host;
 /// The engine process's protocol loop: hello, then load / trial messages until bye (or the end of
 /// input). Every line written to <c>output</c> is a protocol message; logs go to stderr.
 /// </summary>
-public sealed class EngineHost(TextReader input, TextWriter output, Fault fault = Fault.None) : IDisposable
+public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault = null) : IDisposable
 {
     Gpt2? model;
     IEngine? engine;
@@ -109,8 +109,7 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault fault 
     /// <summary>Runs one trial; false when the process cannot go on (a CUDA error leaves the context unusable).</summary>
     bool HandleTrial(RunTrial trial)
     {
-        fault.Strike(output);
-        if (fault == Fault.GarbageOnTrial)
+        if ((fault ?? Fault.None).Strike(trial.InputTokens, output))
             return true;
         if (engine is null || model is null)
         {

@@ -45,9 +45,10 @@ __device__ void block_argmax(float& best, int& arg, float* sv, int* si) {
 }
 
 // state: [0] current token (the next step's input), [1] its position, [2] the step counter.
+// seed_ptr: the sample's seed, in device memory so one captured graph serves every sample.
 extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const float* __restrict__ logits, int V, int greedy, float inv_temperature, int top_k,
-    unsigned long long seed, int* __restrict__ state, int* __restrict__ history,
+    const unsigned long long* __restrict__ seed_ptr, int* __restrict__ state, int* __restrict__ history,
     volatile int* __restrict__ host_ring, int ring_capacity) {
     __shared__ unsigned int hist[256];
     __shared__ unsigned int chosen_prefix, chosen_remaining;
@@ -108,6 +109,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     }
 
     const int step = state[2];
+    const unsigned long long seed = *seed_ptr;
     float best = -INFINITY;
     int arg = 0x7fffffff;
 #pragma unroll
