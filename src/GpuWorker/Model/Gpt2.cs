@@ -119,7 +119,7 @@ public sealed class Gpt2 : IDisposable
     /// </summary>
     public Tensor Decode(Tensor token, Tensor position, KvCache cache)
     {
-        using var mask = cache.AttentionMask(position);
+        var mask = cache.AttentionMask(position);
         var x = wte.index_select(0, token).add_(wpe.index_select(0, position));
         for (int i = 0; i < blocks.Length; i++)
         {
@@ -138,7 +138,7 @@ public sealed class Gpt2 : IDisposable
         var T = tokens.shape[0];
         if (T > Config.NPositions)
             throw new ArgumentException($"{T} tokens exceed the context of {Config.NPositions}");
-        using var positions = arange(T, ScalarType.Int64, Device);
+        var positions = arange(T, ScalarType.Int64, Device);
         var x = wte.index_select(0, tokens).add_(wpe.index_select(0, positions));
         for (int i = 0; i < blocks.Length; i++)
         {

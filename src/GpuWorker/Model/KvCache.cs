@@ -30,7 +30,7 @@ public sealed class StaticKvCache : KvCache
     public StaticKvCache(Gpt2Config config, ScalarType dtype, Device device, int maxContext)
     {
         data = zeros([config.NLayer, 2, config.NHead, maxContext, config.HeadDim], dtype, device);
-        slots = arange(maxContext, ScalarType.Int64, device);
+        slots = arange(maxContext, ScalarType.Int64, device).view(1, 1, 1, maxContext); // broadcasts over [1, H, 1, max_ctx] scores
         keys = Enumerable.Range(0, config.NLayer).Select(l => data[l, 0]).ToArray();
         values = Enumerable.Range(0, config.NLayer).Select(l => data[l, 1]).ToArray();
         keys4 = keys.Select(k => k.unsqueeze(0)).ToArray();
