@@ -1,4 +1,6 @@
+using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Protocol;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Checkpoints;
@@ -20,6 +22,14 @@ public sealed record GoldenCaseResult(
         + $"KV-cache greedy {CachePrefix}/{Steps}, KV-cache vs full forward {CacheError:E1} (tolerance {Tolerance:E0})";
 }
 
+/// <summary>An engine's greedy generation from a golden prompt: how many leading tokens are the golden ones.</summary>
+public sealed record GoldenEngineResult(string Engine, string Name, int Steps, int Agreed, bool Required)
+{
+    public bool Passed => !Required || Agreed == Steps;
+
+    public override string ToString() => $"{(Passed ? "ok  " : "FAIL")} {Engine} engine, {Name}: greedy {Agreed}/{Steps}";
+}
+
 /// <summary>
 /// Checks a model against a golden file: the logits of the prompt; then, step by step along the golden greedy
 /// continuation, that the argmax of a full-sequence forward pass is the golden token, and that the KV-cache path
@@ -30,8 +40,11 @@ public static class GoldenCheck
 {
     public const double Fp32Tolerance = 1e-4;
 
-    /// <summary>bf16 keeps 8 bits of mantissa: two correct bf16 models differ by about 1% of the largest logit.</summary>
-    public const double Bf16Tolerance = 5e-2;
+    /// <summary>
+    /// bf16 keeps 8 bits of mantissa; on the tiny checkpoint our bf16 logits differ from the fp32 golden by up to
+    /// 3e-2 of the row's largest logit, while a real bug (a transposed weight) gives errors near 1.
+    /// </summary>
+    public const double Bf16Tolerance = 1e-1;
 
     public static IReadOnlyList<GoldenCaseResult> Run(Gpt2 model, GoldenFile golden)
     {
@@ -39,6 +52,23 @@ public static class GoldenCheck
             throw new ArgumentException($"the model's config {model.Config} is not the golden file's {golden.Config}");
         using var _ = no_grad();
         return golden.Cases.Select(c => RunCase(model, c)).ToList();
+    }
+
+    /// <summary>
+    /// The engine's own greedy generation (its cache, its graphs) from every golden prompt. Required to match in
+    /// fp32; in half precision it is reported against the bf16 golden where there is one.
+    /// </summary>
+    public static IReadOnlyList<GoldenEngineResult> RunEngine(IEngine engine, GoldenFile golden)
+    {
+        var fp32 = engine.Model.Dtype == ScalarType.Float32;
+        engine.Prepare(new SamplingSpec(Greedy: true));
+        return golden.Cases.Select(c =>
+        {
+            var expected = !fp32 && c.GreedyBf16 is not null ? c.GreedyBf16 : c.GreedyFp32;
+            var tokens = engine.Generate(c.Prompt, expected.Length, new SamplingSpec(Greedy: true), seed: 0);
+            var agreed = tokens.Zip(expected).TakeWhile(pair => pair.First == pair.Second).Count();
+            return new GoldenEngineResult(engine.Name, c.Name, expected.Length, agreed, Required: fp32);
+        }).ToList();
     }
 
     static GoldenCaseResult RunCase(Gpt2 model, GoldenCase golden)

@@ -1,6 +1,7 @@
 using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Generate;
 using GptBench.GpuWorker.Native;
+using TorchSharp;
 
 namespace GptBench.GpuWorker.Checkpoints;
 
@@ -41,8 +42,18 @@ public static class GoldenCheckCommand
             var results = GoldenCheck.Run(model, golden);
             foreach (var result in results)
                 output.WriteLine(result);
+            var checks = results.Count;
             var failed = results.Count(r => !r.Passed);
-            output.WriteLine(failed == 0 ? $"all {results.Count} cases pass" : $"{failed} of {results.Count} cases FAIL");
+            foreach (var name in EngineNames.All.Where(name => device.type == DeviceType.CUDA || !EngineNames.NeedsCuda(name)))
+            {
+                using var engine = EngineFactory.Create(name, model);
+                var engineResults = GoldenCheck.RunEngine(engine, golden);
+                foreach (var result in engineResults)
+                    output.WriteLine(result);
+                checks += engineResults.Count;
+                failed += engineResults.Count(r => !r.Passed);
+            }
+            output.WriteLine(failed == 0 ? $"all {checks} checks pass" : $"{failed} of {checks} checks FAIL");
             return failed == 0 ? 0 : 1;
         }
         catch (UsageException e)
@@ -50,7 +61,7 @@ public static class GoldenCheckCommand
             output.WriteLine($"check-golden: {e.Message}\n{Usage}");
             return 2;
         }
-        catch (Exception e) when (e is ArgumentException or CheckpointException or InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is ArgumentException or CheckpointException or InvalidDataException or IOException)
         {
             output.WriteLine($"check-golden: {e.Message}");
             return 2;

@@ -1,4 +1,5 @@
 using GptBench.GpuWorker.Checkpoints;
+using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using Xunit.Abstractions;
@@ -58,6 +59,19 @@ public class GoldenTests(ITestOutputHelper output)
     {
         using var model = LoadTiny(ScalarType.BFloat16);
         Assert.All(Check(model), result => Assert.True(result.Passed, result.ToString()));
+    }
+
+    [Theory]
+    [InlineData(EngineNames.Eager)]
+    [InlineData(EngineNames.Static)]
+    public void Engines_generate_the_golden_greedy_continuation(string engineName)
+    {
+        using var model = LoadTiny(ScalarType.Float32);
+        using var engine = EngineFactory.Create(engineName, model);
+        var results = GoldenCheck.RunEngine(engine, Golden);
+        foreach (var result in results)
+            output.WriteLine(result.ToString());
+        Assert.All(results, result => Assert.Equal(result.Steps, result.Agreed));
     }
 
     [Fact]
