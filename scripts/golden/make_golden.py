@@ -47,13 +47,14 @@ def build_model(cfg, weights, device):
             param.copy_(torch.from_numpy(weights[name]))
     if model.lm_head.weight.data_ptr() != model.transformer.wte.weight.data_ptr():
         sys.exit("lm_head.weight is not tied to wte.weight")
+    print(f"attention implementation: {getattr(model.config, '_attn_implementation', 'unknown')}", flush=True)
     return model.eval().to(device)
 
 
 @torch.no_grad()
 def logits_of(model, ids):
     device = next(model.parameters()).device
-    return model(torch.tensor([ids], device=device)).logits[0].float().cpu().numpy()
+    return model(torch.tensor([ids], device=device), use_cache=False).logits[0].float().cpu().numpy()
 
 
 def greedy(model, prompt, count):

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Native;
 using static TorchSharp.torch;
@@ -106,7 +107,7 @@ public class SafetensorsTests : IDisposable
     [Fact]
     public void Byte_count_that_disagrees_with_the_shape_names_the_tensor()
     {
-        SafetensorsSurgery.EditHeader(path, header => header["a"]!["shape"] = new System.Text.Json.Nodes.JsonArray(3, 5));
+        SafetensorsSurgery.EditHeader(path, header => header["a"]!["shape"] = new JsonArray(3, 5));
         var error = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path));
         Assert.Equal("a", error.Tensor);
         Assert.Contains("needs 60 bytes", error.Message);
@@ -145,7 +146,7 @@ public class SafetensorsTests : IDisposable
         SafetensorsSurgery.EditHeader(path, header =>
         {
             header["a"]!["dtype"] = "F64";
-            header["a"]!["shape"] = new System.Text.Json.Nodes.JsonArray(6);
+            header["a"]!["shape"] = new JsonArray(6);
         });
         using var file = SafetensorsFile.Open(path);
         var error = Assert.Throws<CheckpointException>(() => file.ReadTensor("a"));

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Model;
@@ -84,6 +85,34 @@ public class GoldenTests(ITestOutputHelper output)
             projection.copy_(transposed);
 
         Assert.All(Check(model), result => Assert.False(result.Passed, result.ToString()));
+    }
+
+    [Fact]
+    public void Bf16_references_are_read_and_used_for_bf16_models()
+    {
+        // make_golden.py adds bf16 logits and greedy tokens; here the fp32 ones stand in, the greedy tokens shifted.
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(TinyDir, GoldenFile.FileName)))!;
+        foreach (var c in json["cases"]!.AsArray())
+        {
+            c!["logits_bf16"] = c["logits_fp32"]!.GetValue<string>();
+            c["greedy_bf16"] = new JsonArray([.. c["greedy_fp32"]!.AsArray().Select(t => JsonValue.Create((t!.GetValue<int>() + 1) % 512))]);
+        }
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, json.ToJsonString());
+            var golden = GoldenFile.Read(path);
+            Assert.All(golden.Cases, c => Assert.Equal(c.LogitsFp32, c.LogitsBf16!));
+
+            using var model = LoadTiny(ScalarType.BFloat16);
+            using var engine = EngineFactory.Create(EngineNames.Static, model);
+            var results = GoldenCheck.RunEngine(engine, golden);
+            Assert.All(results, r => Assert.True(r.Agreed == 0 && r.Passed, r.ToString())); // compared with greedy_bf16, reported only
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
