@@ -6,12 +6,14 @@ using TorchSharp;
 namespace GptBench.GpuWorker.Checkpoints;
 
 /// <summary>
-/// <c>check-golden DIR [--dtype fp32|bf16] [--device cpu|cuda]</c>: loads the checkpoint in DIR and checks it against
-/// DIR/golden.json (see docs/correctness.md). Made for the GPU machine, where the gpt2-shaped golden lives.
+/// <c>check-golden DIR [--dtype fp32|bf16] [--device cpu|cuda]</c>: loads the checkpoint in DIR and checks the model
+/// and every engine that runs on the device against DIR/golden.json (see docs/correctness.md). Made for the GPU
+/// machine, where the gpt2-shaped golden lives.
 /// </summary>
 public static class GoldenCheckCommand
 {
     public const string Usage = "usage: check-golden DIR [--dtype fp32|bf16|fp16] [--device cpu|cuda]\n"
+        + "  --device defaults to cuda where the libtorch found has it, else cpu.\n"
         + "  DIR holds config.json, model.safetensors and golden.json, as scripts/golden/make_golden.py writes them.";
 
     /// <param name="args">The arguments after the verb.</param>
@@ -33,9 +35,9 @@ public static class GoldenCheckCommand
             var dir = options.Positional[0];
 
             var golden = GoldenFile.Read(Path.Combine(dir, GoldenFile.FileName));
-            TorchRuntime.Initialize();
+            var library = TorchRuntime.Initialize();
             var dtype = EngineFactory.ParseDtype(options.ValueOr("--dtype", "fp32"));
-            var device = EngineFactory.ParseDevice(options.ValueOr("--device", "cpu"));
+            var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
             using var model = HfCheckpoint.Load(dir, dtype, device).Model;
 
             output.WriteLine($"{dir} ({dtype}, {device}) against {golden.Source}");
@@ -65,6 +67,11 @@ public static class GoldenCheckCommand
         {
             output.WriteLine($"check-golden: {e.Message}");
             return 2;
+        }
+        catch (Exception e)
+        {
+            output.WriteLine($"check-golden: failed: {e}");
+            return 1;
         }
     }
 }

@@ -17,6 +17,7 @@ public static class GenerateCommand
     public const string Usage =
         "usage: generate --model DIR|PRESET --prompt TEXT --tokens N [--greedy] [--temperature T] [--top-k K]\n"
         + "                [--engine eager|static|cuda-graph] [--dtype fp32|bf16|fp16] [--device cpu|cuda] [--seed S]\n"
+        + "  --device defaults to cuda where the libtorch found has it, else cpu.\n"
         + "  DIR: an HF checkpoint folder (config.json, model.safetensors); PRESET: "
         + "one of the presets, with seeded random weights (the text is then gibberish).\n"
         + "  Without --greedy, tokens are sampled (temperature 1, top-k 50 unless given).";
@@ -73,9 +74,9 @@ public static class GenerateCommand
             : new SamplingSpec(Greedy: false, Temperature: options.Double("--temperature", 1.0), TopK: options.Int("--top-k", 50));
         var seed = options.Long("--seed", 0);
 
-        TorchRuntime.Initialize();
+        var library = TorchRuntime.Initialize();
         var dtype = EngineFactory.ParseDtype(options.ValueOr("--dtype", "fp32"));
-        var device = EngineFactory.ParseDevice(options.ValueOr("--device", "cpu"));
+        var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
         using var model = LoadModel(options.Required("--model"), dtype, device, seed, log);
         using var engine = EngineFactory.Create(options.ValueOr("--engine", EngineNames.Static), model);
         engine.Prepare(sampling);
