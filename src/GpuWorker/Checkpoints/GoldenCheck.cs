@@ -91,7 +91,7 @@ public static class GoldenCheck
         for (var step = 0; step < continuation.Length; step++)
         {
             using var stepScope = NewDisposeScope();
-            var full = HostRows(model.Forward(Tokens(ids, model.Device)))[^1];
+            var full = HostRow(model.Forward(Tokens(ids, model.Device))[-1]);
             var cached = HostRow(step == 0
                 ? model.Prefill(Tokens(golden.Prompt, model.Device), cache)
                 : model.Decode(Tokens([ids[^1]], model.Device), Tokens([ids.Count - 1], model.Device), cache));
@@ -108,7 +108,7 @@ public static class GoldenCheck
 
     static Tensor Tokens(IEnumerable<int> ids, Device device) => tensor(ids.Select(id => (long)id).ToArray(), device: device);
 
-    static float[] HostRow(Tensor logits) => logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
+    static float[] HostRow(Tensor logits) => logits.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
 
     static float[][] HostRows(Tensor logits) => HostRow(logits).Chunk((int)logits.shape[^1]).ToArray();
 
