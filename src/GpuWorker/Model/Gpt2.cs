@@ -124,7 +124,7 @@ public sealed class Gpt2 : IDisposable
         for (int i = 0; i < blocks.Length; i++)
         {
             int layer = i;
-            x = Forward(blocks[i], x, (q, k, v) =>
+            x = ApplyBlock(blocks[i], x, (q, k, v) =>
             {
                 var (keys, values) = cache.Append(layer, k, v, position);
                 return nn.functional.scaled_dot_product_attention(q, keys, values, mask);
@@ -143,7 +143,7 @@ public sealed class Gpt2 : IDisposable
         for (int i = 0; i < blocks.Length; i++)
         {
             int layer = i;
-            x = Forward(blocks[i], x, (q, k, v) =>
+            x = ApplyBlock(blocks[i], x, (q, k, v) =>
             {
                 cache?.Store(layer, k, v);
                 return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
@@ -153,7 +153,7 @@ public sealed class Gpt2 : IDisposable
     }
 
     // x [T, C] -> x [T, C]; attend maps q, k, v [1, H, T, D] to [1, H, T, D].
-    Tensor Forward(Block b, Tensor x, Func<Tensor, Tensor, Tensor, Tensor> attend)
+    Tensor ApplyBlock(Block b, Tensor x, Func<Tensor, Tensor, Tensor, Tensor> attend)
     {
         long T = x.shape[0], C = Config.NEmbd;
         var qkv = Conv1D(LayerNorm(x, b.Ln1Weight, b.Ln1Bias), b.AttnWeight, b.AttnBias)
