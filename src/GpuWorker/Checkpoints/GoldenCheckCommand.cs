@@ -46,7 +46,7 @@ public static class GoldenCheckCommand
                 output.WriteLine(result);
             var checks = results.Count;
             var failed = results.Count(r => !r.Passed);
-            foreach (var name in EngineNames.All.Where(name => device.type == DeviceType.CUDA || !EngineNames.NeedsCuda(name)))
+            foreach (var name in EngineNames.Ours.Where(name => device.type == DeviceType.CUDA || !EngineNames.NeedsCuda(name)))
             {
                 using var engine = EngineFactory.Create(name, model);
                 var engineResults = GoldenCheck.RunEngine(engine, golden);

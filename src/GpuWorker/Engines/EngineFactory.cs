@@ -13,7 +13,7 @@ public static class EngineFactory
         EngineNames.Eager => new EagerEngine(model),
         EngineNames.Static => new StaticEngine(model, cudaGraph: false),
         EngineNames.CudaGraph => new StaticEngine(model, cudaGraph: true),
-        _ => throw new ArgumentException($"unknown engine '{engine}' (known: {string.Join(", ", EngineNames.All)})"),
+        _ => throw new ArgumentException($"unknown engine '{engine}' (known: {string.Join(", ", EngineNames.Ours)})"),
     };
 
     /// <summary>fp32, bf16, fp16. bf16 and fp16 work on the CPU too, slowly.</summary>

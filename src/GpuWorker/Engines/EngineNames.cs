@@ -7,7 +7,13 @@ public static class EngineNames
     public const string Static = "static";
     public const string CudaGraph = "cuda-graph";
 
-    public static readonly IReadOnlyList<string> All = [Eager, Static, CudaGraph];
+    /// <summary>Engines of this program (src/GpuWorker).</summary>
+    public static readonly IReadOnlyList<string> Ours = [Eager, Static, CudaGraph];
+
+    /// <summary>Other frameworks, run by the Python adapter in src/GpuWorker/hf under the same protocol and timing rules.</summary>
+    public static readonly IReadOnlyList<string> Frameworks = ["hf-eager", "hf-compile", "hf-static"];
+
+    public static readonly IReadOnlyList<string> All = [.. Ours, .. Frameworks];
 
     /// <summary>Engines that cannot run without a CUDA device.</summary>
     public static bool NeedsCuda(string engine) => engine == CudaGraph;
