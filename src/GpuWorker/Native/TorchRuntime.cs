@@ -118,9 +118,10 @@ public static class TorchRuntime
     // TorchSharp's own LibTorchSharp, patched on a copy when the system libstdc++ is too old for it.
     static string LibTorchSharpToLoad()
     {
-        var original = Path.Combine(PackagedNativeFolder, "libLibTorchSharp.so");
-        if (!File.Exists(original))
-            throw new InvalidOperationException($"TorchSharp's native library is missing: {original}");
+        // A build keeps it under runtimes/<rid>/native; a publish for one runtime puts it beside the program.
+        string[] candidates = [Path.Combine(PackagedNativeFolder, "libLibTorchSharp.so"), Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so")];
+        var original = candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"TorchSharp's native library is missing: none of {string.Join(", ", candidates)}");
         var libstdcxx = LoadedLibstdcxx();
         if (FileContains(libstdcxx, GlibcxxNeeded))
             return original;
