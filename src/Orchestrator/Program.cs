@@ -13,6 +13,7 @@ const string usage = """
       compare A B            compare two sweeps, flag regressions (exit 3 when any)
       generate --model M     one streamed generation (--help for its flags)
       check-golden DIR       check every engine against a golden file (docs/correctness.md)
+      check-kernels [MODEL]  check and time each CUDA kernel against TorchSharp (GPU only)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -32,7 +33,7 @@ try
         "results" => AnalysisVerbs.Results(rest, Console.Out, Console.Error),
         "report" => AnalysisVerbs.Report(rest, Console.Out, Console.Error),
         "compare" => AnalysisVerbs.Compare(rest, Console.Out, Console.Error),
-        "generate" or "check-golden" => EngineCommand.Forward(verb, rest),
+        "generate" or "check-golden" or "check-kernels" => EngineCommand.Forward(verb, rest),
         _ => throw new UsageException($"unknown verb '{verb}'\n{usage}"),
     };
 }

@@ -75,7 +75,7 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault
             var device = EngineFactory.ParseDevice(load.Device);
             var memoryBefore = MemoryInUse(device);
             model = BuildModel(load.Model, dtype, device);
-            engine = EngineFactory.Create(load.Engine, model);
+            engine = EngineFactory.Create(load.Engine, model, load.Dtype);
             if (device.type == DeviceType.CUDA)
                 torch.cuda.synchronize();
             Send(new Loaded(clock.Elapsed.TotalMilliseconds, model.Config.ParameterCount, model.WeightBytes, MemoryInUse(device) - memoryBefore));

@@ -49,7 +49,7 @@ public static class TorchRuntime
         NativeLibrary.SetDllImportResolver(typeof(torch).Assembly,
             (name, _, _) => name == "LibTorchSharp" ? libTorchSharp : IntPtr.Zero);
         NativeLibrary.SetDllImportResolver(typeof(TorchRuntime).Assembly,
-            (name, _, _) => ResolveOwnImport(name, library.Folder));
+            (name, _, _) => name == "LibTorchSharp" ? libTorchSharp : ResolveOwnImport(name, library.Folder));
 
         torch.InitializeDeviceType(library.HasCuda ? DeviceType.CUDA : DeviceType.CPU);
         // The packaged libtorch's version is the one TorchSharp was built for; reading it earlier would load TorchSharp too soon.
@@ -169,6 +169,10 @@ public static class TorchRuntime
                 Path.Combine(torchFolder, "..", "..", "nvidia", "cu13", "lib", "libcudart.so.13"),
                 "libcudart.so.13"],
             "c10_cuda" => [Path.Combine(torchFolder, "libc10_cuda.so")],
+            "nvrtc" => [
+                Path.Combine(torchFolder, "libnvrtc.so.13"),
+                Path.Combine(torchFolder, "..", "..", "nvidia", "cu13", "lib", "libnvrtc.so.13"),
+                "libnvrtc.so.13", "libnvrtc.so"],
             "cuda" => ["libcuda.so.1"],
             _ => [],
         };
