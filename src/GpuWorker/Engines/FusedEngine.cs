@@ -27,6 +27,8 @@ public sealed class FusedEngine : IEngine
     readonly FusedDecoder decoder;
     readonly HostTokenRing ring;
     readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
+    readonly PrefillGraphs prefill;
+    static readonly object PrefillKey = new();
 
     public string Name => EngineNames.Fused;
     public Gpt2 Model => model;
@@ -48,6 +50,8 @@ public sealed class FusedEngine : IEngine
         decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device);
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
+        prefill = new PrefillGraphs(model, cache, stream);
+        prefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits));
         stream.Synchronize();
     }
 
@@ -68,11 +72,11 @@ public sealed class FusedEngine : IEngine
         var graph = graphs[sampling];
         using (NewDisposeScope())
         {
-            // The prompt's keys and values go into the shared cache; its last logits are sampled by our kernel.
-            var logits = model.Prefill(Tokens(prompt, model.Device), cache);
-            decoder.Logits.copy_(logits);
             decoder.State.copy_(tensor(new[] { 0, prompt.Length - 1, 0 }, ScalarType.Int32));
             decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
+            // The prompt's keys and values go into the shared cache; its last logits are sampled by our kernel.
+            if (!prefill.TryRun(prompt, PrefillKey))
+                decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
             decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
         }
         var generated = new int[newTokens];
@@ -92,6 +96,7 @@ public sealed class FusedEngine : IEngine
     {
         stream.Synchronize();
         foreach (var graph in graphs.Values) graph.Dispose();
+        prefill.Dispose();
         ring.Dispose();
         decoder.Dispose();
         weights.Dispose();

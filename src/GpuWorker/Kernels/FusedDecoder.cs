@@ -14,7 +14,7 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class FusedDecoder : IDisposable
 {
     public const int AttentionSlices = 16;
-    const uint GemvThreads = 256, GemvRowsPerBlock = 16, AttentionThreads = 128, SampleThreads = 1024, EmbedThreads = 256;
+    const uint AttentionThreads = 128, SampleThreads = 1024, EmbedThreads = 256;
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
@@ -86,10 +86,20 @@ internal sealed class FusedDecoder : IDisposable
             .Ptr(Pointers.Of(Logits)).Int(c.VocabSize).Int(spec.Greedy ? 1 : 0).Float((float)(1.0 / spec.Temperature)).Int(spec.TopK)
             .Ptr(Pointers.Of(Seed)).Ptr(Pointers.Of(State)).Ptr(Pointers.Of(history)).Ptr(ringDevicePointer).Int(ringCapacity));
 
-    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream) =>
-        gemv.Launch(kernel, ((uint)((n + GemvRowsPerBlock - 1) / GemvRowsPerBlock), 1, 1), GemvThreads, stream, a => a
+    /// <summary>Blocks and threads of a gemv launch over <paramref name="n"/> rows (gemv.cu: 1 row per warp, 4 for the lm_head).</summary>
+    public static ((uint, uint, uint) Grid, uint Threads) GemvShape(string kernel, int n)
+    {
+        var (threads, rowsPerBlock) = kernel == "gemv_ln" ? (256u, 32u) : (128u, 4u);
+        return (((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads);
+    }
+
+    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
+    {
+        var (grid, threads) = GemvShape(kernel, n);
+        gemv.Launch(kernel, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
             .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k));
+    }
 
     static IntPtr Ptr(Tensor? t) => t is null ? IntPtr.Zero : Pointers.Of(t);
 

@@ -64,7 +64,8 @@ public static class KernelChecks
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
-            Action<IntPtr, FusedWeights.Matrix> launch = (s, mm) => module.Launch(kernel, ((uint)((n + 15) / 16), 1, 1), 256, s, a => a
+            var (grid, threads) = FusedDecoder.GemvShape(kernel, n);
+            Action<IntPtr, FusedWeights.Matrix> launch = (s, mm) => module.Launch(kernel, grid, threads, s, a => a
                 .Ptr(mm.WeightPointer).Ptr(mm.ScalePointer).Ptr(Pointers.Of(bias)).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnW)).Ptr(Pointers.Of(lnB))
                 .Float(1e-5f).Ptr(Pointers.Of(y)).Int(n).Int(k));
             launch(stream.Handle, m);
