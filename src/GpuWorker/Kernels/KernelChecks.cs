@@ -117,7 +117,7 @@ public static class KernelChecks
             // The kernel uses the new key/value in fp32 and the cached ones in bf16: the reference rounds the new ones too, so allow bf16-level error.
             var error = RelativeError(output1, reference);
             var stored = keys[.., position].to(ScalarType.Float32).sub(kNew.squeeze(1)).abs().max().item<float>();
-            var ok = error < 1e-2 && stored < 0.05 && counters.sum().item<int>() == 0;
+            var ok = error < 1e-2 && stored < 0.05 && counters.sum().item<long>() == 0;
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s); });
             output.WriteLine(Line(ok, $"attention H={H} D={D} pos={position}", error, us, 2L * H * (position + 1) * D * 2));
             if (!ok) failed++;
