@@ -62,6 +62,10 @@ public static class ClusterCommands
         var port = args.IntOption("port", 0, min: 1);
         if (port == 0) throw new UsageException("--port is required");
         var endpoint = Endpoint(args, port);
+        // Akka listens with SO_REUSEADDR (which .NET on Linux pairs with SO_REUSEPORT, so that a restarted
+        // coordinator can take its port back at once): nothing stops a second coordinator on a live port but this.
+        if (Listening(endpoint.Bind, port))
+            throw new UsageException($"port {port} is in use: is a coordinator already running there?");
         var maxAttempts = args.IntOption("max-attempts", 2, min: 1);
         using var store = new ResultStore(args.DbPath());
         var gitCommit = BuildInfo.GitCommit;
@@ -110,6 +114,20 @@ public static class ClusterCommands
             (progress as IDisposable)?.Dispose();
             Console.Error.WriteLine($"gptbench submit: {e.Message}");
             return ExitCodes.Failure;
+        }
+    }
+
+    static bool Listening(string bind, int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            var host = bind is "0.0.0.0" or "::" ? "127.0.0.1" : bind;
+            return client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+            return false;
         }
     }
 

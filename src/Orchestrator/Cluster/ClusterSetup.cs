@@ -57,6 +57,8 @@ public static class ClusterSetup
         akka.remote {
           dot-netty.tcp.maximum-frame-size = 32000000b
           retry-gate-closed-for = 1s
+          # A node that is down is retried every second; cluster warnings (unreachable, downed) say enough.
+          log-remote-lifecycle-events = off
           watch-failure-detector.acceptable-heartbeat-pause = 5s
         }
         akka.cluster {

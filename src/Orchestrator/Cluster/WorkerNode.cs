@@ -19,6 +19,7 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
     readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
     Address? coordinatorNode;
     IActorRef? coordinator;
+    bool leaving;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -72,6 +73,8 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
 
     void Rejoin(string why)
     {
+        if (leaving) return;
+        leaving = true;
         Console.WriteLine($"worker {cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}: {why}; starting again to rejoin");
         CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
     }
