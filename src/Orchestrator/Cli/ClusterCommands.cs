@@ -139,7 +139,7 @@ public static class ClusterCommands
     static NodeEndpoint Endpoint(Args args, int port)
     {
         var host = args.Option("host") ?? "127.0.0.1";
-        return new NodeEndpoint(host, args.Option("bind") ?? host, port, args.Option("akka-config"));
+        return new NodeEndpoint(host, args.Option("bind") ?? host, port, NodeEndpoint.ReadExtraConfig(args.Option("akka-config")));
     }
 
     /// <summary>--gpus as given, else --cpu-slots, else the visible GPUs when a CUDA libtorch is found, else one CPU slot.</summary>

@@ -19,7 +19,8 @@ public sealed record NodeAddress(string Host, int Port)
         return new NodeAddress(text[..colon], port);
     }
 
-    public string AkkaAddress => $"akka.tcp://{ClusterSetup.SystemName}@{Host}:{Port}";
+    /// <summary>The node's Akka address; <paramref name="protocol"/> is <see cref="NodeEndpoint.Protocol"/> of the node that asks.</summary>
+    public string AkkaAddress(string protocol) => $"{protocol}://{ClusterSetup.SystemName}@{Host}:{Port}";
 
     public override string ToString() => $"{Host}:{Port}";
 }
@@ -28,8 +29,28 @@ public sealed record NodeAddress(string Host, int Port)
 /// Where a node listens. <see cref="Host"/> is the address the others use to reach it (and must
 /// use: Akka drops messages addressed to any other name); <see cref="Bind"/> is the interface it
 /// listens on, the same unless behind NAT or in a container (0.0.0.0). Port 0 picks a free port.
+/// <see cref="ExtraConfig"/> is the user's own HOCON (--akka-config), applied over ours.
 /// </summary>
-public sealed record NodeEndpoint(string Host, string Bind, int Port, string? ExtraConfigFile);
+public sealed record NodeEndpoint(string Host, string Bind, int Port, Config? ExtraConfig)
+{
+    /// <summary>With TLS on, Akka names addresses akka.ssl.tcp; every node of a cluster must agree.</summary>
+    public string Protocol => ExtraConfig?.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl") == true ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>Reads --akka-config's file; bad input when missing or not HOCON.</summary>
+    public static Config? ReadExtraConfig(string? file)
+    {
+        if (file is null) return null;
+        if (!File.Exists(file)) throw new UsageException($"--akka-config: no file {file}");
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(file));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new UsageException($"--akka-config {file}: {e.Message}");
+        }
+    }
+}
 
 /// <summary>
 /// The Akka set-up every gptbench node shares: one actor system name, remoting with our wire
@@ -80,11 +101,7 @@ public static class ClusterSetup
         akka.WithCustomSerializer("gptbench-wire", [typeof(IClusterMessage)], system => new WireSerializer(system));
         akka.AddHocon(ConfigurationFactory.ParseString(Timings), HoconAddMode.Prepend);
         // Last, so that it wins: the user's own settings (TLS, other timings).
-        if (endpoint.ExtraConfigFile is { } file)
-        {
-            if (!File.Exists(file)) throw new UsageException($"--akka-config: no file {file}");
-            akka.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
-        }
+        if (endpoint.ExtraConfig is { } extra) akka.AddHocon(extra, HoconAddMode.Prepend);
         return akka;
     }
 
@@ -94,7 +111,7 @@ public static class ClusterSetup
         akka.WithClustering(new ClusterOptions
         {
             Roles = [role],
-            SeedNodes = [seed.AkkaAddress],
+            SeedNodes = [seed.AkkaAddress(endpoint.Protocol)],
             SplitBrainResolver = new KeepMajorityOption { Role = CoordinatorRole },
         });
         return akka.WithGptbenchRemoting(endpoint);

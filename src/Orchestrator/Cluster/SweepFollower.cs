@@ -18,6 +18,7 @@ public sealed class SweepFollower : ReceiveActor, IWithTimers
     sealed record LookForCoordinator;
 
     readonly NodeAddress coordinatorNode;
+    readonly string coordinatorPath;
     readonly SubmitSweep submission;
     readonly IProgressSink sink;
     readonly TaskCompletionSource<SweepOutcome> completion;
@@ -28,10 +29,11 @@ public sealed class SweepFollower : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SweepFollower(NodeAddress coordinatorNode, SubmitSweep submission, IProgressSink sink,
+    public SweepFollower(NodeAddress coordinatorNode, string protocol, SubmitSweep submission, IProgressSink sink,
         TaskCompletionSource<SweepOutcome> completion, TimeSpan patience)
     {
         this.coordinatorNode = coordinatorNode;
+        coordinatorPath = $"{coordinatorNode.AkkaAddress(protocol)}/user/{ClusterSetup.CoordinatorName}";
         this.submission = submission;
         this.sink = sink;
         this.completion = completion;
@@ -45,7 +47,7 @@ public sealed class SweepFollower : ReceiveActor, IWithTimers
                 completion.TrySetException(new FollowFailedException($"no coordinator answered at {coordinatorNode} within {patience.TotalSeconds:0}s{resume}"));
                 return;
             }
-            Context.ActorSelection($"{coordinatorNode.AkkaAddress}/user/{ClusterSetup.CoordinatorName}").Tell(new Identify(null));
+            Context.ActorSelection(coordinatorPath).Tell(new Identify(null));
         });
         Receive<ActorIdentity>(found =>
         {

@@ -64,15 +64,19 @@ public static class ClusterHosts
             akka.WithWarningLogs();
             akka.WithGptbenchRemoting(endpoint);
             akka.WithActors((system, _) => system.ActorOf(
-                Props.Create(() => new SweepFollower(coordinator, submission, progress, completion, patience)), "follower"));
+                Props.Create(() => new SweepFollower(coordinator, endpoint.Protocol, submission, progress, completion, patience)), "follower"));
         });
         using var host = builder.Build();
         await host.StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopped = new TaskCompletionSource();
         using var _ = lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
-        await Task.WhenAny(completion.Task, stopped.Task);
+        await Task.WhenAny(completion.Task, stopped.Task, system.WhenTerminated);
+        // Asked to stop, the system is still up here; one that ended by itself gave up (Akka does on a failed TLS handshake).
+        var endedByItself = system.WhenTerminated.IsCompleted && !completion.Task.IsCompleted;
         await host.StopAsync();
+        if (endedByItself) throw new FollowFailedException("this process's Akka node shut itself down (see the errors above)");
         return completion.Task.IsCompleted ? await completion.Task : null;
     }
 
@@ -123,6 +127,8 @@ public static class ClusterHosts
             Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => up = true);
             await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, interrupted));
             await host.StopAsync();
+            if (!up && !interrupted.IsCancellationRequested)
+                Console.Error.WriteLine("the node stopped before it joined the cluster (see the errors above)");
             return up || interrupted.IsCancellationRequested;
         }
     }

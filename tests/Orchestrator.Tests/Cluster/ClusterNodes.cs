@@ -16,14 +16,20 @@ sealed partial class ClusterNodes : IDisposable
 
     readonly TempFolder dir = new();
     readonly List<GptbenchProcess> processes = [];
+    readonly IReadOnlyDictionary<string, string>? environment;
+    readonly string[] nodeArgs;
 
     public int Port { get; } = FreePort();
     public string Coordinator => $"127.0.0.1:{Port}";
     public string Db => Path.Combine(dir.Root, "r.db");
     public string ExperimentFile { get; }
 
-    public ClusterNodes()
+    /// <param name="environment">for every process started</param>
+    /// <param name="nodeArgs">appended to every serve, worker and submit command</param>
+    public ClusterNodes(IReadOnlyDictionary<string, string>? environment = null, params string[] nodeArgs)
     {
+        this.environment = environment;
+        this.nodeArgs = nodeArgs;
         ExperimentFile = dir.Write("sweep.yaml", $$"""
             name: cluster
             models: [tiny]
@@ -44,7 +50,7 @@ sealed partial class ClusterNodes : IDisposable
     /// <summary>A coordinator on <see cref="Port"/>, once it has resumed what the store holds.</summary>
     public GptbenchProcess Serve()
     {
-        var serve = Start("serve", "--port", Port.ToString(), "--db", Db, "--max-attempts", "3");
+        var serve = Start(["serve", "--port", Port.ToString(), "--db", Db, "--max-attempts", "3", .. nodeArgs]);
         Assert.True(serve.WaitForLine(l => l.Contains("unfinished sweep(s)"), StartTimeout), serve.Output);
         return serve;
     }
@@ -52,16 +58,17 @@ sealed partial class ClusterNodes : IDisposable
     /// <summary>A worker node with one CPU slot, once it has joined; its address is how the store names its slot.</summary>
     public (GptbenchProcess Process, string Address) Worker()
     {
-        var worker = Start("worker", "--join", Coordinator, "--cpu-slots", "1");
+        var worker = Start(["worker", "--join", Coordinator, "--cpu-slots", "1", .. nodeArgs]);
         Assert.True(worker.WaitForLine(l => l.Contains("joined the coordinator"), StartTimeout), worker.Output);
         return (worker, JoinedAs().Match(worker.Output).Groups[1].Value);
     }
 
-    public GptbenchProcess Submit() => Start("submit", ExperimentFile, "--to", Coordinator, "--plain");
+    public GptbenchProcess Submit() => Start(["submit", ExperimentFile, "--to", Coordinator, "--plain", .. nodeArgs]);
 
-    public GptbenchProcess Start(params string[] args)
+    /// <summary>Any gptbench command, in the scratch folder, with the nodes' environment unless another is given.</summary>
+    public GptbenchProcess Start(string[] args, IReadOnlyDictionary<string, string>? otherEnvironment = null)
     {
-        var process = new GptbenchProcess(dir.Root, null, args);
+        var process = new GptbenchProcess(dir.Root, otherEnvironment ?? environment, args);
         processes.Add(process);
         return process;
     }

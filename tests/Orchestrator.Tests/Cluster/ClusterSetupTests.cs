@@ -15,7 +15,7 @@ public class ClusterSetupTests
         using var dir = new TempFolder();
         var extra = dir.Write("extra.conf", "akka.cluster.split-brain-resolver.stable-after = 7s");
         var port = ClusterNodes.FreePort();
-        var endpoint = new NodeEndpoint("127.0.0.1", "127.0.0.1", port, extra);
+        var endpoint = new NodeEndpoint("127.0.0.1", "127.0.0.1", port, NodeEndpoint.ReadExtraConfig(extra));
         var builder = NodeHosting.NewBuilder();
         builder.Services.AddAkka(ClusterSetup.SystemName, akka =>
             akka.WithGptbenchCluster(endpoint, ClusterSetup.CoordinatorRole, new NodeAddress("127.0.0.1", port)));
