@@ -13,7 +13,21 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using GptBench.GpuWorker.Host;
+using GptBench.GpuWorker.Checkpoints;
+using GptBench.GpuWorker.Generate;
+using GptBench.GpuWorker.Kernels;
 using Microsoft.Win32.SafeHandles;
+
+// Two commands for people rather than the orchestrator; their output is meant for the terminal.
+switch (args.FirstOrDefault())
+{
+    case "generate":
+        return GenerateCommand.Run(args[1..]);
+    case "check-golden":
+        return GoldenCheckCommand.Run(args[1..]);
+    case "check-kernels":
+        return KernelChecks.Run(args[1..], Console.Out);
+}
 
 Fault fault;
 try

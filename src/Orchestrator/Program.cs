@@ -1,5 +1,6 @@
 using GptBench.Analysis.Cli;
 using GptBench.Orchestrator.Cli;
+using GptBench.Orchestrator.Engines;
 using GptBench.Orchestrator.Experiments;
 
 // gptbench: the command line. Each verb parses its own flags; bad input exits 2 (DESIGN.md).
@@ -13,7 +14,9 @@ const string usage = """
       results ...            query stored sweeps, trials and samples; export CSV/JSON
       report --sweep ID      HTML page + PNG/SVG plots of a sweep
       compare A B            compare two sweeps, flag regressions (exit 3 when any)
-      generate --model M     one streamed generation
+      generate --model M     one streamed generation (--help for its flags)
+      check-golden DIR       check every engine against a golden file (docs/correctness.md)
+      check-kernels [MODEL]  check and time each CUDA kernel against TorchSharp (GPU only)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -39,6 +42,7 @@ try
         "results" => AnalysisVerbs.Results(rest, Console.Out, Console.Error),
         "report" => AnalysisVerbs.Report(rest, Console.Out, Console.Error),
         "compare" => AnalysisVerbs.Compare(rest, Console.Out, Console.Error),
+        "generate" or "check-golden" or "check-kernels" => EngineCommand.Forward(verb, rest),
         _ => throw new UsageException($"unknown verb '{verb}'\n{usage}"),
     };
 }

@@ -12,7 +12,7 @@ namespace GptBench.GpuWorker.Checkpoints;
 /// </summary>
 public static class GoldenCheckCommand
 {
-    public const string Usage = "usage: check-golden DIR [--dtype fp32|bf16|fp16] [--device cpu|cuda]\n"
+    public const string Usage = "usage: check-golden DIR [--dtype fp32|bf16|fp16|int8] [--device cpu|cuda]\n"
         + "  --device defaults to cuda where the libtorch found has it, else cpu.\n"
         + "  DIR holds config.json, model.safetensors and golden.json, as scripts/golden/make_golden.py writes them.";
 
@@ -36,7 +36,8 @@ public static class GoldenCheckCommand
 
             var golden = GoldenFile.Read(Path.Combine(dir, GoldenFile.FileName));
             var library = TorchRuntime.Initialize();
-            var dtype = EngineFactory.ParseDtype(options.ValueOr("--dtype", "fp32"));
+            var dtypeName = options.ValueOr("--dtype", "fp32");
+            var dtype = EngineFactory.ParseDtype(dtypeName);
             var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
             using var model = HfCheckpoint.Load(dir, dtype, device).Model;
 
@@ -46,9 +47,9 @@ public static class GoldenCheckCommand
                 output.WriteLine(result);
             var checks = results.Count;
             var failed = results.Count(r => !r.Passed);
-            foreach (var name in EngineNames.All.Where(name => device.type == DeviceType.CUDA || !EngineNames.NeedsCuda(name)))
+            foreach (var name in EngineNames.Ours.Where(name => EngineFactory.Supports(name, device.type, dtypeName)))
             {
-                using var engine = EngineFactory.Create(name, model);
+                using var engine = EngineFactory.Create(name, model, dtypeName);
                 var engineResults = GoldenCheck.RunEngine(engine, golden);
                 foreach (var result in engineResults)
                     output.WriteLine(result);

@@ -1,4 +1,6 @@
+using GptBench.GpuWorker.Measurement;
 using GptBench.GpuWorker.Model;
+using TorchSharp;
 using GptBench.GpuWorker.Protocol;
 
 namespace GptBench.GpuWorker.Engines;
@@ -8,6 +10,12 @@ public interface IEngine : IDisposable
 {
     string Name { get; }
     Gpt2 Model { get; }
+
+    /// <summary>Bytes of weights one decode step reads (all of them once; the tied embedding once, as the lm_head).</summary>
+    long WeightBytesPerToken => Traffic.WeightBytesPerToken(Model);
+
+    /// <summary>Bytes per element of the KV cache the engine reads.</summary>
+    int CacheElementSize => Model.Dtype.ElementSize();
 
     /// <summary>Builds what <paramref name="sampling"/> needs (sampler constants, CUDA graphs) ahead of timed runs.</summary>
     void Prepare(SamplingSpec sampling);

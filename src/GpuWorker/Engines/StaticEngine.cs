@@ -23,6 +23,7 @@ public sealed class StaticEngine : IEngine
     readonly SamplerSet samplers;
     readonly CudaStream? stream;                        // only with CUDA graphs
     readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
+    readonly PrefillGraphs? prefill;                    // only with CUDA graphs
     readonly List<IDisposable> captured = [];           // tensors created during capture: the graphs use their memory
 
     public string Name { get; }
@@ -48,6 +49,7 @@ public sealed class StaticEngine : IEngine
             cuda.synchronize();
             stream = new CudaStream(Math.Max(0, (int)device.index));
             stream.MakeCurrent();
+            prefill = new PrefillGraphs(model, cache, stream);
         }
     }
 
@@ -71,6 +73,8 @@ public sealed class StaticEngine : IEngine
         var kept = scope.DisposablesView.ToList();
         scope.Detach(kept);
         captured.AddRange(kept);
+        // The prefill and its first token, one graph per prompt bucket: position holds the last prompt position.
+        prefill!.Prepare(sampling, logits => TakeToken(sampler.Sample(logits, seed, position)));
     }
 
     public int[] Generate(int[] prompt, int newTokens, SamplingSpec sampling, long seed, Action<int, int>? onToken = null)
@@ -84,12 +88,10 @@ public sealed class StaticEngine : IEngine
         using (NewDisposeScope())
         {
             this.seed.fill_(Sampler.SeedValue(seed));
-            var logits = model.Prefill(Tokens(prompt, model.Device), cache);
             position.fill_(prompt.Length - 1);
-            var first = sampler.Sample(logits, this.seed, position);
-            tokenIn.copy_(first);
-            position.add_(1);
-            generated[0] = Read(first);
+            if (prefill is null || !prefill.TryRun(prompt, sampling))
+                TakeToken(sampler.Sample(model.Prefill(Tokens(prompt, model.Device), cache), this.seed, position));
+            generated[0] = Read(tokenOut);
             onToken?.Invoke(0, generated[0]);
         }
         var graph = stream is null ? null : graphs[sampling];
@@ -109,9 +111,11 @@ public sealed class StaticEngine : IEngine
     }
 
     // One decode step entirely on the device: no host values in, none out.
-    void Step(Sampler sampler)
+    void Step(Sampler sampler) => TakeToken(sampler.Sample(model.Decode(tokenIn, position, cache), seed, position));
+
+    // The sampled token becomes the output and the next step's input, one position further.
+    void TakeToken(Tensor next)
     {
-        var next = sampler.Sample(model.Decode(tokenIn, position, cache), seed, position);
         tokenOut.copy_(next);
         tokenIn.copy_(next);
         position.add_(1);
@@ -122,6 +126,7 @@ public sealed class StaticEngine : IEngine
         stream?.Synchronize();
         foreach (var graph in graphs.Values)
             graph.Dispose();
+        prefill?.Dispose();
         foreach (var tensor in captured)
             tensor.Dispose();
         samplers.Dispose();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Measurement;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using GptBench.GpuWorker.Protocol;
+using GptBench.GpuWorker.Tokenization;
 using TorchSharp;
 
 namespace GptBench.GpuWorker.Host;
@@ -73,7 +75,7 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault
             var device = EngineFactory.ParseDevice(load.Device);
             var memoryBefore = MemoryInUse(device);
             model = BuildModel(load.Model, dtype, device);
-            engine = EngineFactory.Create(load.Engine, model);
+            engine = EngineFactory.Create(load.Engine, model, load.Dtype);
             if (device.type == DeviceType.CUDA)
                 torch.cuda.synchronize();
             Send(new Loaded(clock.Elapsed.TotalMilliseconds, model.Config.ParameterCount, model.WeightBytes, MemoryInUse(device) - memoryBefore));
@@ -89,7 +91,7 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault
     static Gpt2 BuildModel(ModelSpec spec, torch.ScalarType dtype, torch.Device device)
     {
         if (spec.Path is not null)
-            throw new NotSupportedException("checkpoint loading not available");
+            return HfCheckpoint.Load(spec.Path, dtype, device).Model;
         if (spec.Preset is null)
             throw new ArgumentException("the model names neither a preset nor a path");
         if (!Presets.All.TryGetValue(spec.Preset, out var config))
@@ -118,15 +120,13 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault
         }
         try
         {
-            if (trial.PromptFile is not null)
-                throw new NotSupportedException("prompt files are not supported yet");
             if (trial.InputTokens < 1 || trial.OutputTokens < 1 || trial.Warmup < 0 || trial.Repeats < 0)
                 throw new ArgumentException($"bad trial shape: {trial.InputTokens} input, {trial.OutputTokens} output tokens, {trial.Warmup} warm-up runs, {trial.Repeats} repeats");
             engine.Prepare(trial.Sampling);
             for (int w = 1; w <= trial.Warmup; w++)
                 Generate(trial, index: -w);
-            var weightBytes = Traffic.WeightBytesPerToken(model);
-            var cacheBytes = Traffic.CacheBytesPerToken(model.Config, model.Dtype.ElementSize(), trial.InputTokens, trial.OutputTokens);
+            var weightBytes = engine.WeightBytesPerToken;
+            var cacheBytes = Traffic.CacheBytesPerToken(model.Config, engine.CacheElementSize, trial.InputTokens, trial.OutputTokens);
             for (int i = 0; i < trial.Repeats; i++)
             {
                 var timed = Generate(trial, i);
@@ -144,8 +144,11 @@ public sealed class EngineHost(TextReader input, TextWriter output, Fault? fault
         }
     }
 
+    // A prompt file gives every sample the same prompt (its first N tokens); otherwise each sample draws its own.
     TimedGeneration Generate(RunTrial trial, int index) =>
-        TimedGeneration.Run(engine!, Prompts.Random(trial.Seed, index, trial.InputTokens, model!.Config.VocabSize),
+        TimedGeneration.Run(engine!, trial.PromptFile is { } file
+                ? PromptSource.FromFile(file, trial.InputTokens)
+                : Prompts.Random(trial.Seed, index, trial.InputTokens, model!.Config.VocabSize),
             trial.OutputTokens, trial.Sampling, Prompts.SampleSeed(trial.Seed, index));
 
     void Send(Message message) => output.WriteLine(JsonLines.Encode(message));

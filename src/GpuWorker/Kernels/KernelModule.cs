@@ -50,10 +50,17 @@ internal sealed class KernelModule
         return new KernelModule(file, CudaDriver.LoadModule(cubin), fromCache);
     }
 
-    public IntPtr Function(string name)
+    IntPtr Function(string name)
     {
         if (!functions.TryGetValue(name, out var f)) functions[name] = f = CudaDriver.GetFunction(module, name);
         return f;
+    }
+
+    /// <summary>Enqueues one launch of <paramref name="kernel"/> (1-D blocks) on the stream; arguments in the kernel's order.</summary>
+    public unsafe void Launch(string kernel, (uint X, uint Y, uint Z) grid, uint threads, IntPtr stream, Func<KernelArgs, KernelArgs> arguments)
+    {
+        using var args = arguments(new KernelArgs());
+        CudaDriver.Launch(Function(kernel), kernel, grid, threads, stream, args.Build());
     }
 
     static string CacheFolder()
@@ -84,11 +91,13 @@ internal static class KernelSources
     public static IReadOnlyDictionary<string, string> Headers() =>
         Directory.GetFiles(Folder, "*.cuh").ToDictionary(path => Path.GetFileName(path), File.ReadAllText);
 
-    /// <summary>Where cuda_bf16.h lives when NVRTC does not bring it: a pip CUDA package or a toolkit.</summary>
-    public static IEnumerable<string> IncludeFolders() =>
-        NativeLibraries.CudaLibraryFolders()
-            .Select(lib => Path.Combine(Path.GetDirectoryName(lib)!, "include"))
-            .Append(Environment.GetEnvironmentVariable("CUDA_HOME") is { Length: > 0 } home ? Path.Combine(home, "include") : "/usr/local/cuda/include")
-            .Where(dir => File.Exists(Path.Combine(dir, "cuda_bf16.h")))
-            .Distinct();
+    /// <summary>Where cuda_bf16.h lives when NVRTC does not bring it: pip's CUDA headers beside torch, or a toolkit.</summary>
+    public static IEnumerable<string> IncludeFolders()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("GPTBENCH_LIBTORCH") is { Length: > 0 } torchLib)
+            candidates.Add(Path.GetFullPath(Path.Combine(torchLib, "..", "..", "nvidia", "cu13", "include")));
+        candidates.Add(Path.Combine(Environment.GetEnvironmentVariable("CUDA_HOME") ?? "/usr/local/cuda", "include"));
+        return candidates.Where(dir => File.Exists(Path.Combine(dir, "cuda_bf16.h")));
+    }
 }

@@ -4,94 +4,88 @@ using System.Text;
 namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
-/// NVRTC, the CUDA run-time compiler, as it comes with pip's PyTorch (site-packages/nvidia/cu13/lib)
-/// or a CUDA toolkit. Bound through function pointers so no DllImport resolver is needed.
+/// NVRTC, the CUDA run-time compiler, as it comes with pip's PyTorch (site-packages/nvidia/cu13/lib);
+/// "nvrtc" resolves there (Native/TorchRuntime.cs).
 /// </summary>
-internal static unsafe class Nvrtc
+internal static unsafe partial class Nvrtc
 {
-    static readonly Lazy<IntPtr> Library = new(() => NativeLibraries.Load("NVRTC",
-        ["libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"], NativeLibraries.CudaLibraryFolders()));
+    const string Library = "nvrtc";
 
-    static IntPtr Fn(string name) => NativeLibrary.GetExport(Library.Value, name);
+    [LibraryImport(Library)] private static partial int nvrtcVersion(out int major, out int minor);
+    [LibraryImport(Library)] private static partial int nvrtcCreateProgram(out IntPtr program, byte* source, byte* name, int headerCount, byte** headers, byte** headerNames);
+    [LibraryImport(Library)] private static partial int nvrtcCompileProgram(IntPtr program, int optionCount, byte** options);
+    [LibraryImport(Library)] private static partial int nvrtcGetCUBINSize(IntPtr program, out nuint size);
+    [LibraryImport(Library)] private static partial int nvrtcGetCUBIN(IntPtr program, byte* cubin);
+    [LibraryImport(Library)] private static partial int nvrtcGetProgramLogSize(IntPtr program, out nuint size);
+    [LibraryImport(Library)] private static partial int nvrtcGetProgramLog(IntPtr program, byte* log);
+    [LibraryImport(Library)] private static partial int nvrtcDestroyProgram(ref IntPtr program);
+    [LibraryImport(Library)] private static partial IntPtr nvrtcGetErrorString(int result);
 
     public static string Version()
     {
-        int major, minor;
-        Check(((delegate* unmanaged<int*, int*, int>)Fn("nvrtcVersion"))(&major, &minor), "nvrtcVersion");
+        Check(nvrtcVersion(out var major, out var minor), nameof(nvrtcVersion));
         return $"{major}.{minor}";
     }
 
     /// <summary>Compiles CUDA C to a cubin; a compile error throws with NVRTC's log.</summary>
     public static byte[] CompileToCubin(string source, string name, IReadOnlyDictionary<string, string> headers, IReadOnlyList<string> options)
     {
-        IntPtr program;
         var headerNames = headers.Keys.ToArray();
-        var headerSources = headerNames.Select(h => headers[h]).ToArray();
-        using (var src = new Utf8(source))
-        using (var nm = new Utf8(name))
-        using (var hs = new Utf8Array(headerSources))
-        using (var hn = new Utf8Array(headerNames))
-            Check(((delegate* unmanaged<IntPtr*, byte*, byte*, int, byte**, byte**, int>)Fn("nvrtcCreateProgram"))(
-                &program, src.Pointer, nm.Pointer, headerNames.Length, hs.Pointers, hn.Pointers), "nvrtcCreateProgram");
+        IntPtr program;
+        using (var src = new Utf8Strings([source, name]))
+        using (var hs = new Utf8Strings(headerNames.Select(h => headers[h]).ToArray()))
+        using (var hn = new Utf8Strings(headerNames))
+            Check(nvrtcCreateProgram(out program, src.Pointers[0], src.Pointers[1], headerNames.Length, hs.Pointers, hn.Pointers), nameof(nvrtcCreateProgram));
         try
         {
-            int rc;
-            using (var opts = new Utf8Array(options.ToArray()))
-                rc = ((delegate* unmanaged<IntPtr, int, byte**, int>)Fn("nvrtcCompileProgram"))(program, options.Count, opts.Pointers);
-            if (rc != 0)
-                throw new CudaKernelException($"nvrtcCompileProgram({name}) failed ({ErrorString(rc)}):\n{Log(program)}");
-            nuint size;
-            Check(((delegate* unmanaged<IntPtr, nuint*, int>)Fn("nvrtcGetCUBINSize"))(program, &size), "nvrtcGetCUBINSize");
+            int status;
+            using (var opts = new Utf8Strings(options.ToArray()))
+                status = nvrtcCompileProgram(program, options.Count, opts.Pointers);
+            if (status != 0)
+                throw new CudaKernelException($"nvrtcCompileProgram({name}) failed ({ErrorString(status)}):\n{Log(program)}");
+            Check(nvrtcGetCUBINSize(program, out var size), nameof(nvrtcGetCUBINSize));
             var cubin = new byte[(int)size];
             fixed (byte* p = cubin)
-                Check(((delegate* unmanaged<IntPtr, byte*, int>)Fn("nvrtcGetCUBIN"))(program, p), "nvrtcGetCUBIN");
+                Check(nvrtcGetCUBIN(program, p), nameof(nvrtcGetCUBIN));
             return cubin;
         }
         finally
         {
-            ((delegate* unmanaged<IntPtr*, int>)Fn("nvrtcDestroyProgram"))(&program);
+            nvrtcDestroyProgram(ref program);
         }
     }
 
     static string Log(IntPtr program)
     {
-        nuint size;
-        ((delegate* unmanaged<IntPtr, nuint*, int>)Fn("nvrtcGetProgramLogSize"))(program, &size);
+        nvrtcGetProgramLogSize(program, out var size);
         var log = new byte[(int)size];
-        fixed (byte* p = log) ((delegate* unmanaged<IntPtr, byte*, int>)Fn("nvrtcGetProgramLog"))(program, p);
+        fixed (byte* p = log) nvrtcGetProgramLog(program, p);
         return Encoding.UTF8.GetString(log).TrimEnd('\0');
     }
 
-    static string ErrorString(int rc) =>
-        Marshal.PtrToStringUTF8(((delegate* unmanaged<int, IntPtr>)Fn("nvrtcGetErrorString"))(rc)) ?? $"error {rc}";
+    static string ErrorString(int status) => Marshal.PtrToStringUTF8(nvrtcGetErrorString(status)) ?? $"error {status}";
 
-    static void Check(int rc, string call)
+    static void Check(int status, string call)
     {
-        if (rc != 0) throw new CudaKernelException($"{call} failed: {ErrorString(rc)} ({rc})");
+        if (status != 0) throw new CudaKernelException($"{call} failed: {ErrorString(status)} ({status})");
     }
 
-    /// <summary>A NUL-terminated UTF-8 copy of a string in unmanaged memory.</summary>
-    sealed class Utf8(string text) : IDisposable
+    /// <summary>NUL-terminated UTF-8 copies of strings in unmanaged memory, and an array of pointers to them.</summary>
+    sealed class Utf8Strings : IDisposable
     {
-        public byte* Pointer { get; } = (byte*)Marshal.StringToCoTaskMemUTF8(text);
-        public void Dispose() => Marshal.FreeCoTaskMem((IntPtr)Pointer);
-    }
-
-    sealed class Utf8Array : IDisposable
-    {
-        readonly Utf8[] items;
         public byte** Pointers { get; }
+        readonly int count;
 
-        public Utf8Array(string[] texts)
+        public Utf8Strings(string[] texts)
         {
-            items = texts.Select(t => new Utf8(t)).ToArray();
-            Pointers = (byte**)Marshal.AllocCoTaskMem(IntPtr.Size * Math.Max(1, items.Length));
-            for (var i = 0; i < items.Length; i++) Pointers[i] = items[i].Pointer;
+            count = texts.Length;
+            Pointers = (byte**)Marshal.AllocCoTaskMem(IntPtr.Size * Math.Max(1, count));
+            for (var i = 0; i < count; i++) Pointers[i] = (byte*)Marshal.StringToCoTaskMemUTF8(texts[i]);
         }
 
         public void Dispose()
         {
-            foreach (var item in items) item.Dispose();
+            for (var i = 0; i < count; i++) Marshal.FreeCoTaskMem((IntPtr)Pointers[i]);
             Marshal.FreeCoTaskMem((IntPtr)Pointers);
         }
     }

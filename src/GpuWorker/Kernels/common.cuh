@@ -3,6 +3,11 @@
 #pragma once
 #include <cuda_bf16.h>
 
+// NVRTC has no <math.h>.
+#ifndef INFINITY
+#define INFINITY __int_as_float(0x7f800000)
+#endif
+
 #if defined(WEIGHTS_BF16)
 typedef __nv_bfloat16 WT;
 #define VEC_ELEMS 8

@@ -7,14 +7,15 @@
 //   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f)
 #include "common.cuh"
 
-#define THREADS 256
-#define WARPS (THREADS / 32)
-#define ROWS_PER_WARP 2
+#define MAX_THREADS 256
 #define MAX_K 5120
+// Rows per warp: 1 for the per-layer matrices (N of 768..3072: more, smaller blocks keep every SM
+// busy), 4 for the lm_head (50,257 rows: fewer blocks, so fewer recomputed LayerNorms).
+// Launch with blockDim.x = 32 * warps; a block covers warps * ROWS rows.
 
 enum { EPI_BIAS = 0, EPI_BIAS_GELU = 1, EPI_BIAS_RESIDUAL = 2, EPI_NONE = 3 };
 
-template <bool LN, int EPI>
+template <bool LN, int EPI, int ROWS_PER_WARP>
 __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __restrict__ scale,
                                      const float* __restrict__ bias, const float* __restrict__ x,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
@@ -24,23 +25,24 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     // Stage x in shared memory, normalised when LayerNorm is fused in (every block recomputes the
     // statistics of the same K values from L2: cheaper than a separate launch).
     float sum = 0.f;
-    for (int k = threadIdx.x; k < K; k += THREADS) { float v = x[k]; xs[k] = v; sum += v; }
+    for (int k = threadIdx.x; k < K; k += blockDim.x) { float v = x[k]; xs[k] = v; sum += v; }
     if (LN) {
         const float mean = block_sum(sum, scratch) / K;
         float var = 0.f;
-        for (int k = threadIdx.x; k < K; k += THREADS) { float d = xs[k] - mean; var += d * d; }
+        for (int k = threadIdx.x; k < K; k += blockDim.x) { float d = xs[k] - mean; var += d * d; }
         const float rstd = rsqrtf(block_sum(var, scratch) / K + eps);
-        for (int k = threadIdx.x; k < K; k += THREADS) xs[k] = (xs[k] - mean) * rstd * ln_w[k] + ln_b[k];
+        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * ln_w[k] + ln_b[k];
     }
     __syncthreads();
 
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int row0 = (blockIdx.x * WARPS + warp) * ROWS_PER_WARP;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    const int row0 = (blockIdx.x * warps + warp) * ROWS_PER_WARP;
     const int vecs = K / VEC_ELEMS;
     float acc[ROWS_PER_WARP];
 #pragma unroll
     for (int r = 0; r < ROWS_PER_WARP; r++) acc[r] = 0.f;
     // Rows of one warp are read together so several 16-byte loads are in flight per lane.
+#pragma unroll 4
     for (int v = lane; v < vecs; v += 32) {
         uint4 w[ROWS_PER_WARP];
 #pragma unroll
@@ -66,19 +68,19 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     }
 }
 
-extern "C" __global__ void __launch_bounds__(THREADS) gemv_ln_bias(const WT* W, const float* scale, const float* bias, const float* x,
+extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln_bias(const WT* W, const float* scale, const float* bias, const float* x,
     const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_BIAS>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
+    gemv<true, EPI_BIAS, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) gemv_ln_bias_gelu(const WT* W, const float* scale, const float* bias, const float* x,
+extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln_bias_gelu(const WT* W, const float* scale, const float* bias, const float* x,
     const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_BIAS_GELU>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
+    gemv<true, EPI_BIAS_GELU, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) gemv_bias_residual(const WT* W, const float* scale, const float* bias, const float* x,
+extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_bias_residual(const WT* W, const float* scale, const float* bias, const float* x,
     const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<false, EPI_BIAS_RESIDUAL>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
+    gemv<false, EPI_BIAS_RESIDUAL, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) gemv_ln(const WT* W, const float* scale, const float* bias, const float* x,
+extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln(const WT* W, const float* scale, const float* bias, const float* x,
     const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_NONE>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
+    gemv<true, EPI_NONE, 4>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
 }

@@ -1,13 +1,13 @@
 // Picks the next token on the GPU, with no host synchronisation: greedy argmax, or temperature +
 // top-k + the exponential race (argmax of p_i / E_i with E_i ~ Exp(1), i.e. argmax of
-// logit_i / T - log E_i). One block; the logits stay in registers. The k-th largest logit is found
+// logit_i / T - log E_i). One block; each pass re-reads the logits, which the lm_head just wrote
+// and which stay in L2 (200 KB for GPT-2). The k-th largest logit is found
 // by a radix select over the logits' order-preserving bit patterns (ties at the threshold are kept).
 // The token goes to the next step's input, to the token history, and to a host-mapped ring that
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
 
 #define THREADS 1024
-#define ITEMS 64 // logits per thread: vocabularies up to 65,536
 
 __device__ __forceinline__ unsigned int order_key(float f) {
     unsigned int u = __float_as_uint(f);
@@ -55,12 +55,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     __shared__ float sv[32];
     __shared__ int si[32];
 
-    float v[ITEMS];
-#pragma unroll
-    for (int j = 0; j < ITEMS; j++) {
-        const int i = j * THREADS + threadIdx.x;
-        v[j] = i < V ? logits[i] : -INFINITY;
-    }
+    // Every lane runs the same number of iterations, so the warp-wide __match_any_sync below is converged.
+    const int rounds = (V + THREADS - 1) / THREADS;
 
     unsigned int threshold = 0; // keys >= threshold are in the top k
     if (!greedy && top_k > 0 && top_k < V) {
@@ -68,10 +64,9 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         for (int shift = 24; shift >= 0; shift -= 8) {
             for (int b = threadIdx.x; b < 256; b += THREADS) hist[b] = 0;
             __syncthreads();
-#pragma unroll
-            for (int j = 0; j < ITEMS; j++) {
+            for (int j = 0; j < rounds; j++) {
                 const int i = j * THREADS + threadIdx.x;
-                const unsigned int key = order_key(v[j]);
+                const unsigned int key = i < V ? order_key(logits[i]) : 0u;
                 const bool in = i < V && (key & mask) == prefix;
                 const unsigned int bin = in ? (key >> shift) & 0xFFu : 256u;
                 // Lanes with the same bin add once: far fewer shared-memory atomics on crowded bins.
@@ -112,12 +107,11 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const unsigned long long seed = *seed_ptr;
     float best = -INFINITY;
     int arg = 0x7fffffff;
-#pragma unroll
-    for (int j = 0; j < ITEMS; j++) {
-        const int i = j * THREADS + threadIdx.x;
-        if (i >= V || order_key(v[j]) < threshold) continue;
-        float score = v[j];
-        if (!greedy) score = v[j] * inv_temperature - __logf(-__logf(uniform01(seed, step, i)));
+    for (int i = threadIdx.x; i < V; i += THREADS) {
+        const float logit = logits[i];
+        if (order_key(logit) < threshold) continue;
+        float score = logit;
+        if (!greedy) score = logit * inv_temperature - __logf(-__logf(uniform01(seed, step, i)));
         if (score > best || (score == best && i < arg)) { best = score; arg = i; }
     }
     block_argmax(best, arg, sv, si);

@@ -113,6 +113,18 @@ public sealed class Gpt2 : IDisposable
     }
 
     /// <summary>
+    /// The prefill of a prompt padded to a fixed length: logits [V] at <paramref name="last"/> ([1] int64 on the
+    /// device), the prompt's real last position. Causal attention keeps the padding from touching the real
+    /// positions, and decode overwrites the padding's cache slots before reading them, so one captured graph
+    /// per padded length serves every prompt up to it.
+    /// </summary>
+    public Tensor Prefill(Tensor tokens, KvCache cache, Tensor last)
+    {
+        var hidden = Sequence(tokens, cache);
+        return Logits(hidden.index_select(0, last)[0]);
+    }
+
+    /// <summary>
     /// One step: <paramref name="token"/> [1] at <paramref name="position"/> [1] (both int64 on the device),
     /// attending to the cache; returns logits [V]. Shapes never depend on the position, so a static cache
     /// makes this step capturable into a CUDA graph.

@@ -43,6 +43,9 @@ public sealed class StaticKvCache : KvCache
 
     public long Bytes => data.NumberOfElements * data.ElementSize;
 
+    /// <summary>The whole cache, [layers, 2, heads, max_ctx, head_dim], for kernels that read it directly.</summary>
+    public Tensor Data => data;
+
     public override void Store(int layer, Tensor keys, Tensor values)
     {
         var T = keys.shape[2];

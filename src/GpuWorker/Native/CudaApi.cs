@@ -15,6 +15,7 @@ internal static partial class CudaApi
     public const uint StreamNonBlocking = 1;
     public const int CaptureModeRelaxed = 2;
     public const uint EventDefault = 0;
+    public const uint HostAllocMapped = 2;
 
     [LibraryImport(Runtime)] public static partial int cudaStreamCreateWithFlags(out IntPtr stream, uint flags);
     [LibraryImport(Runtime)] public static partial int cudaStreamDestroy(IntPtr stream);
@@ -32,6 +33,11 @@ internal static partial class CudaApi
     [LibraryImport(Runtime)] public static partial int cudaEventElapsedTime(out float ms, IntPtr start, IntPtr end);
     [LibraryImport(Runtime)] public static partial int cudaEventDestroy(IntPtr evt);
     [LibraryImport(Runtime)] public static partial int cudaMemGetInfo(out nuint free, out nuint total);
+    [LibraryImport(Runtime)] public static partial int cudaHostAlloc(out IntPtr host, nuint bytes, uint flags);
+    [LibraryImport(Runtime)] public static partial int cudaHostGetDevicePointer(out IntPtr device, IntPtr host, uint flags);
+    [LibraryImport(Runtime)] public static partial int cudaFreeHost(IntPtr host);
+    [LibraryImport(Runtime)] public static partial int cudaStreamQuery(IntPtr stream);
+    [LibraryImport("LibTorchSharp")] public static partial IntPtr THSTensor_data(IntPtr tensor);
     [LibraryImport(Runtime)] public static partial int cudaRuntimeGetVersion(out int version);
     [LibraryImport(Runtime)] public static partial int cudaDriverGetVersion(out int version);
     [LibraryImport(Runtime)] private static partial IntPtr cudaGetErrorString(int status);

@@ -49,7 +49,7 @@ public static class TorchRuntime
         NativeLibrary.SetDllImportResolver(typeof(torch).Assembly,
             (name, _, _) => name == "LibTorchSharp" ? libTorchSharp : IntPtr.Zero);
         NativeLibrary.SetDllImportResolver(typeof(TorchRuntime).Assembly,
-            (name, _, _) => ResolveOwnImport(name, library.Folder));
+            (name, _, _) => name == "LibTorchSharp" ? libTorchSharp : ResolveOwnImport(name, library.Folder));
 
         torch.InitializeDeviceType(library.HasCuda ? DeviceType.CUDA : DeviceType.CPU);
         // The packaged libtorch's version is the one TorchSharp was built for; reading it earlier would load TorchSharp too soon.
@@ -118,9 +118,10 @@ public static class TorchRuntime
     // TorchSharp's own LibTorchSharp, patched on a copy when the system libstdc++ is too old for it.
     static string LibTorchSharpToLoad()
     {
-        var original = Path.Combine(PackagedNativeFolder, "libLibTorchSharp.so");
-        if (!File.Exists(original))
-            throw new InvalidOperationException($"TorchSharp's native library is missing: {original}");
+        // A build keeps it under runtimes/<rid>/native; a publish for one runtime puts it beside the program.
+        string[] candidates = [Path.Combine(PackagedNativeFolder, "libLibTorchSharp.so"), Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so")];
+        var original = candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"TorchSharp's native library is missing: none of {string.Join(", ", candidates)}");
         var libstdcxx = LoadedLibstdcxx();
         if (FileContains(libstdcxx, GlibcxxNeeded))
             return original;
@@ -168,6 +169,10 @@ public static class TorchRuntime
                 Path.Combine(torchFolder, "..", "..", "nvidia", "cu13", "lib", "libcudart.so.13"),
                 "libcudart.so.13"],
             "c10_cuda" => [Path.Combine(torchFolder, "libc10_cuda.so")],
+            "nvrtc" => [
+                Path.Combine(torchFolder, "libnvrtc.so.13"),
+                Path.Combine(torchFolder, "..", "..", "nvidia", "cu13", "lib", "libnvrtc.so.13"),
+                "libnvrtc.so.13", "libnvrtc.so"],
             "cuda" => ["libcuda.so.1"],
             _ => [],
         };

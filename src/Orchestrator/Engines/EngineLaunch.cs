@@ -23,7 +23,7 @@ public static class EngineLauncher
 
     public static EngineLaunch For(WorkerSlot slot, ModelSpec model, string modelName, string engine, string dtype, string device)
     {
-        var start = engine.StartsWith(HfEnginePrefix, StringComparison.Ordinal) ? PythonAdapter() : GpuWorkerProgram();
+        var start = engine.StartsWith(HfEnginePrefix, StringComparison.Ordinal) ? PythonAdapter() : EngineProgram();
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -33,13 +33,13 @@ public static class EngineLauncher
         if (device == "cuda" && TorchLocator.CudaTorchLib() is { } lib)
         {
             start.Environment["GPTBENCH_LIBTORCH"] = lib;
-            var existing = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
-            start.Environment["LD_LIBRARY_PATH"] = string.IsNullOrEmpty(existing) ? lib : $"{lib}:{existing}";
+            start.Environment["LD_LIBRARY_PATH"] = LibraryPath.Prepend(lib);
         }
         return new EngineLaunch(start, model, modelName, engine, dtype, device);
     }
 
-    static ProcessStartInfo GpuWorkerProgram()
+    /// <summary>Our engine program (src/GpuWorker), built beside this one.</summary>
+    public static ProcessStartInfo EngineProgram()
     {
         var dir = AppContext.BaseDirectory;
         var apphost = Path.Combine(dir, "GpuWorker");
@@ -52,4 +52,11 @@ public static class EngineLauncher
 
     static ProcessStartInfo PythonAdapter() =>
         new("python3") { ArgumentList = { "-u", Path.Combine(AppContext.BaseDirectory, "hf", "hf_engine.py") } };
+}
+
+public static class LibraryPath
+{
+    /// <summary>LD_LIBRARY_PATH with <paramref name="folder"/> first, so libraries opened by name resolve to the libtorch in use.</summary>
+    public static string Prepend(string folder) =>
+        Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 } existing ? $"{folder}:{existing}" : folder;
 }

@@ -92,7 +92,10 @@ public sealed class EngineTests : IDisposable
     public void Names_are_parsed_or_refused_clearly()
     {
         Assert.Equal(ScalarType.BFloat16, EngineFactory.ParseDtype("bf16"));
-        Assert.Contains("unknown dtype", Assert.Throws<ArgumentException>(() => EngineFactory.ParseDtype("int8")).Message);
+        Assert.Contains("unknown dtype", Assert.Throws<ArgumentException>(() => EngineFactory.ParseDtype("int4")).Message);
+        Assert.Equal(ScalarType.BFloat16, EngineFactory.ParseDtype("int8")); // int8 weights keep a bf16 model for the prefill
+        Assert.Contains("only on the fused engine", Assert.Throws<ArgumentException>(() => EngineFactory.Create(EngineNames.Static, model, "int8")).Message);
+        Assert.Contains("needs a CUDA device", Assert.Throws<ArgumentException>(() => EngineFactory.Create(EngineNames.Fused, model)).Message);
         Assert.Contains("unknown engine", Assert.Throws<ArgumentException>(() => EngineFactory.Create("turbo", model)).Message);
         Assert.Equal(DeviceType.CPU, EngineFactory.ParseDevice("cpu").type);
         Assert.Contains("CUDA libtorch", Assert.Throws<ArgumentException>(() => EngineFactory.ParseDevice("cuda")).Message);

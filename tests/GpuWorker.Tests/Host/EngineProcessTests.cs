@@ -64,7 +64,7 @@ public class EngineProcessTests
         Assert.Equal("before-load", engine.Receive<Failure>().TrialId);
 
         engine.Send(TinyStatic with { Model = new ModelSpec(Path: "/no/such/checkpoint") });
-        Assert.Contains("checkpoint loading not available", engine.Receive<Failure>().Message);
+        Assert.Contains("/no/such/checkpoint", engine.Receive<Failure>().Message);
         engine.Send(TinyStatic with { Engine = EngineNames.CudaGraph });
         Assert.Contains("CUDA", engine.Receive<Failure>().Message);
 

@@ -30,29 +30,39 @@ public class RepositoryExperimentTests
     }
 
     [Fact]
-    public void Seed_figures_hold_both_sweeps_for_three_engines()
+    public void Seed_figures_hold_both_sweeps_for_every_engine_of_ours()
     {
         var experiment = Load("seed-figures.yaml");
         var steps = Enumerable.Range(0, 31).Select(step => 16 + 32 * step).ToList();
+        var coarse = Enumerable.Range(0, 8).Select(step => 16 + 128 * step).ToList();
 
-        Assert.Equal(3 * 62, experiment.Trials.Count);
-        foreach (var engine in new[] { EngineNames.Eager, EngineNames.Static, EngineNames.CudaGraph })
+        foreach (var engine in EngineNames.Ours)
         {
             var trials = experiment.Trials.Where(trial => trial.Engine == engine).ToList();
             var ttft = trials.Where(trial => trial.Axes["sweep"] == "ttft").ToList();
-            var throughput = trials.Where(trial => trial.Axes["sweep"] == "throughput").ToList();
+            var throughput = trials.Where(trial => trial.Axes["sweep"].StartsWith("throughput")).ToList();
 
-            Assert.Equal(62, trials.Count);
             Assert.Equal(steps, ttft.Select(trial => trial.InputTokens));
             Assert.All(ttft, trial => Assert.Equal(32, trial.OutputTokens));
-            Assert.Equal(steps, throughput.Select(trial => trial.OutputTokens));
+            // The host-bound baselines take the throughput sweep at step 128 (see the file's comment).
+            var fast = engine is EngineNames.CudaGraph or EngineNames.Fused;
+            Assert.Equal(fast ? steps : coarse, throughput.Select(trial => trial.OutputTokens));
             Assert.All(throughput, trial => Assert.Equal(32, trial.InputTokens));
         }
+        Assert.Equal(4 * 31 + 2 * 31 + 2 * 8, experiment.Trials.Count);
         Assert.All(experiment.Trials, trial =>
         {
-            Assert.Equal(("gpt2", "bf16", "cuda", 2, 5), (trial.ModelName, trial.Dtype, trial.Device, trial.Warmup, trial.Repeats));
+            Assert.Equal(("gpt2", "bf16", "cuda", 1, 5), (trial.ModelName, trial.Dtype, trial.Device, trial.Warmup, trial.Repeats));
             Assert.Equal(new SamplingSpec(Greedy: false, Temperature: 0.5, TopK: 50), trial.Sampling);
         });
+    }
+
+    [Fact]
+    public void Frameworks_file_puts_hf_engines_beside_ours_on_both_sweeps()
+    {
+        var experiment = Load("seed-figures-frameworks.yaml");
+        Assert.Equal(7 * 2 * 8, experiment.Trials.Count);
+        Assert.Equal(new HashSet<string>([.. EngineNames.Frameworks, .. EngineNames.Ours]), experiment.Trials.Select(t => t.Engine).ToHashSet());
     }
 
     [Fact]
@@ -61,7 +71,7 @@ public class RepositoryExperimentTests
         var experiment = Load("seed-figures.yaml");
 
         Assert.Equal(Enumerable.Range(0, experiment.Trials.Count), experiment.Trials.Select(trial => trial.Ordinal));
-        Assert.Equal(3, experiment.Trials.Select(trial => trial.GroupKey).Distinct().Count());
+        Assert.Equal(4, experiment.Trials.Select(trial => trial.GroupKey).Distinct().Count());
         Assert.Equal(
             new Dictionary<string, string> { ["sweep"] = "ttft", ["input_tokens"] = "16", ["output_tokens"] = "32", ["engine"] = "eager" },
             experiment.Trials[0].Axes);

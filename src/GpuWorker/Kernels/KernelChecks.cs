@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Native;
+using GptBench.GpuWorker.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// `check-kernels`: every kernel against the TorchSharp computation it replaces, on fresh random
+/// inputs, then timed (CUDA graph of repeated launches, CUDA events, median of several replays, inputs
+/// rotated so the working set exceeds L2) with the achieved GB/s against the device-to-device ceiling.
+/// </summary>
+public static class KernelChecks
+{
+    const double CeilingBytesPerSecond = 3.0e12; // H100 device-to-device copy, GPU-NOTES.md
+    const int LaunchesPerGraph = 50, Replays = 7;
+
+    public static int Run(string[] args, TextWriter output)
+    {
+        TorchRuntime.Initialize();
+        var device = CUDA;
+        var config = Presets.All[args.FirstOrDefault() ?? "gpt2"];
+        using var stream = new CudaStream(0);
+        stream.MakeCurrent();
+        manual_seed(1234);
+        var failed = 0;
+        foreach (var int8 in new[] { false, true })
+            failed += CheckGemv(config, int8, stream, output);
+        failed += CheckAttention(config, stream, output);
+        failed += CheckSampling(config, stream, output);
+        output.WriteLine(failed == 0 ? "all kernel checks pass" : $"{failed} kernel checks FAIL");
+        return failed == 0 ? 0 : 1;
+    }
+
+    // ---- matrix-vector products ---------------------------------------------------------------
+
+    static int CheckGemv(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
+    {
+        var module = KernelModule.Load("gemv.cu", int8 ? "WEIGHTS_INT8" : "WEIGHTS_BF16");
+        var C = c.NEmbd;
+        (string Kernel, int N, int K)[] shapes =
+        [
+            ("gemv_ln_bias", 3 * C, C), ("gemv_bias_residual", C, C), ("gemv_ln_bias_gelu", 4 * C, C),
+            ("gemv_bias_residual", C, 4 * C), ("gemv_ln", c.VocabSize, C),
+        ];
+        var failed = 0;
+        foreach (var (kernel, n, k) in shapes)
+        {
+            using var scope = NewDisposeScope();
+            var weight = randn(n, k, device: CUDA).mul_(0.05);
+            var m = FusedWeights.ToMatrix(weight, int8);
+            var bias = randn(n, device: CUDA).mul_(0.1);
+            var x = randn(k, device: CUDA);
+            var lnW = randn(k, device: CUDA).mul_(0.1).add_(1);
+            var lnB = randn(k, device: CUDA).mul_(0.1);
+            var residual = randn(n, device: CUDA);
+            var ln = kernel.StartsWith("gemv_ln", StringComparison.Ordinal);
+            var input = ln ? nn.functional.layer_norm(x, [k], lnW, lnB, 1e-5) : x;
+            var reference = FusedWeights.Dequantize(m).matmul(input);
+            if (kernel != "gemv_ln") reference = reference.add(bias);
+            if (kernel.EndsWith("gelu", StringComparison.Ordinal)) reference = reference.gelu(TorchSharp.Modules.GELU.Approximate.tanh);
+            if (kernel == "gemv_bias_residual") reference = reference.add(residual);
+
+            var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
+            var (grid, threads) = FusedDecoder.GemvShape(kernel, n);
+            Action<IntPtr, FusedWeights.Matrix> launch = (s, mm) => module.Launch(kernel, grid, threads, s, a => a
+                .Ptr(mm.WeightPointer).Ptr(mm.ScalePointer).Ptr(Pointers.Of(bias)).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnW)).Ptr(Pointers.Of(lnB))
+                .Float(1e-5f).Ptr(Pointers.Of(y)).Int(n).Int(k));
+            launch(stream.Handle, m);
+            stream.Synchronize();
+            var error = RelativeError(y, reference);
+            var ok = error < 1e-4 && !y.isnan().any().item<bool>();
+
+            // Timing: enough weight copies that the rotation does not fit in L2.
+            var copies = (int)Math.Clamp(Math.Ceiling(150e6 / m.Bytes), 1, LaunchesPerGraph);
+            var rotation = Enumerable.Range(0, copies).Select(_ => FusedWeights.ToMatrix(randn(n, k, device: CUDA).mul_(0.05), int8)).ToList();
+            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s, rotation[i % copies]); });
+            var bytes = m.Bytes + 4L * (k + 2 * n);
+            output.WriteLine(Line(ok, $"gemv {(int8 ? "int8" : "bf16")} {kernel} {n}x{k}", error, us, bytes));
+            if (!ok) failed++;
+        }
+        return failed;
+    }
+
+    // ---- attention ------------------------------------------------------------------------------
+
+    static int CheckAttention(Gpt2Config c, CudaStream stream, TextWriter output)
+    {
+        var module = KernelModule.Load("attention.cu", "WEIGHTS_BF16");
+        int H = c.NHead, D = c.HeadDim, T = c.NPositions, C = c.NEmbd, S = FusedDecoder.AttentionSlices;
+        var failed = 0;
+        foreach (var position in new[] { 0, 127, T - 1 })
+        {
+            using var scope = NewDisposeScope();
+            var qkv = randn(3 * C, device: CUDA);
+            var keys = randn(H, T, D, device: CUDA).to(ScalarType.BFloat16);
+            var values = randn(H, T, D, device: CUDA).to(ScalarType.BFloat16);
+            var pos = tensor(new[] { position }, ScalarType.Int32, device: CUDA);
+            var partial = zeros(H * S * (D + 2), device: CUDA);
+            var counters = zeros(H, ScalarType.Int32, device: CUDA);
+            var output1 = full(C, float.NaN, device: CUDA);
+
+            var q = qkv.narrow(0, 0, C).view(H, 1, D);
+            var kNew = qkv.narrow(0, C, C).view(H, 1, D);
+            var vNew = qkv.narrow(0, 2 * C, C).view(H, 1, D);
+            var kAll = cat([keys.narrow(1, 0, position).to(ScalarType.Float32), kNew.to(ScalarType.BFloat16).to(ScalarType.Float32)], 1);
+            var vAll = cat([values.narrow(1, 0, position).to(ScalarType.Float32), vNew.to(ScalarType.BFloat16).to(ScalarType.Float32)], 1);
+            var reference = softmax(q.matmul(kAll.transpose(1, 2)).div(Math.Sqrt(D)), -1).matmul(vAll).view(C);
+
+            Action<IntPtr> launch = s => module.Launch("attention_decode", ((uint)H, (uint)S, 1), 128, s, a => a
+                .Ptr(Pointers.Of(qkv)).Ptr(Pointers.Of(keys)).Ptr(Pointers.Of(values)).Ptr(Pointers.Of(pos)).Ptr(Pointers.Of(partial))
+                .Ptr(Pointers.Of(counters)).Ptr(Pointers.Of(output1)).Int(H).Int(D).Int(T));
+            launch(stream.Handle);
+            stream.Synchronize();
+            // The kernel uses the new key/value in fp32 and the cached ones in bf16: the reference rounds the new ones too, so allow bf16-level error.
+            var error = RelativeError(output1, reference);
+            var stored = keys[.., position].to(ScalarType.Float32).sub(kNew.squeeze(1)).abs().max().item<float>();
+            var ok = error < 1e-2 && stored < 0.05 && counters.sum().item<long>() == 0;
+            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s); });
+            output.WriteLine(Line(ok, $"attention H={H} D={D} pos={position}", error, us, 2L * H * (position + 1) * D * 2));
+            if (!ok) failed++;
+        }
+        return failed;
+    }
+
+    // ---- sampling -------------------------------------------------------------------------------
+
+    static int CheckSampling(Gpt2Config c, CudaStream stream, TextWriter output)
+    {
+        var module = KernelModule.Load("sampling.cu", "WEIGHTS_BF16");
+        int V = c.VocabSize;
+        using var scope = NewDisposeScope();
+        var logits = randn(V, device: CUDA).mul_(3);
+        var state = zeros(3, ScalarType.Int32, device: CUDA);
+        var seed = tensor(new long[] { 42 }, device: CUDA);
+        var history = zeros(1 << 16, ScalarType.Int32, device: CUDA);
+        Action<IntPtr, SamplingSpec> launch = (s, spec) => module.Launch("sample_token", (1, 1, 1), 1024, s, a => a
+            .Ptr(Pointers.Of(logits)).Int(V).Int(spec.Greedy ? 1 : 0).Float((float)(1 / spec.Temperature)).Int(spec.TopK)
+            .Ptr(Pointers.Of(seed)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(history)).Ptr(IntPtr.Zero).Int(0));
+        var failed = 0;
+
+        launch(stream.Handle, new SamplingSpec(Greedy: true));
+        stream.Synchronize();
+        var argmax = logits.argmax().item<long>();
+        var greedyOk = state[0].item<int>() == argmax;
+        output.WriteLine(Line(greedyOk, "sampling greedy = argmax", 0, TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s, new SamplingSpec(Greedy: true)); }), 4L * V));
+        if (!greedyOk) failed++;
+
+        // Top-k at temperature 0.5: draws stay in the top k and follow softmax(top-k logits / T).
+        const int draws = 20000, k = 50;
+        var spec = new SamplingSpec(Greedy: false, Temperature: 0.5, TopK: k);
+        state.zero_();
+        for (var i = 0; i < draws; i++) launch(stream.Handle, spec);
+        stream.Synchronize();
+        var drawn = history.narrow(0, 0, draws).to(ScalarType.Int64);
+        var (topValues, topIndices) = logits.topk(k);
+        var expected = softmax(topValues.div(0.5), 0);
+        var counts = zeros(V, device: CUDA).index_add_(0, drawn, ones(draws, device: CUDA), 1);
+        var inTopK = counts.index_select(0, topIndices).sum().item<float>();
+        var observed = counts.index_select(0, topIndices).div(draws);
+        var totalVariation = observed.sub(expected).abs().sum().item<float>() / 2;
+        var samplingOk = inTopK == draws && totalVariation < 0.03;
+        var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s, spec); });
+        output.WriteLine(Line(samplingOk, $"sampling top-{k} T=0.5 ({draws} draws, {inTopK:0} in top-k, total variation {totalVariation:0.000})", totalVariation, us, 4L * V * 5));
+        if (!samplingOk) failed++;
+        return failed;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    static double RelativeError(Tensor actual, Tensor reference) =>
+        actual.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).norm().item<double>() / reference.to(ScalarType.Float64).norm().item<double>();
+
+    /// <summary>Median microseconds per launch: a graph of LaunchesPerGraph launches replayed, timed with events.</summary>
+    static double TimeLaunches(CudaStream stream, Action<IntPtr> body)
+    {
+        using var graph = CudaGraph.Capture(stream, () => body(stream.Handle));
+        using var start = new CudaEvent();
+        using var end = new CudaEvent();
+        graph.Launch();
+        stream.Synchronize();
+        var times = new List<double>();
+        for (var r = 0; r < Replays; r++)
+        {
+            start.Record(stream);
+            graph.Launch();
+            end.Record(stream);
+            end.Synchronize();
+            times.Add(CudaEvent.ElapsedMs(start, end) * 1000.0 / LaunchesPerGraph);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    static string Line(bool ok, string what, double error, double microseconds, long bytes)
+    {
+        var gbs = bytes / (microseconds * 1e-6) / 1e9;
+        return $"{(ok ? "ok  " : "FAIL")} {what,-52} error {error:0.0e+0}  {microseconds,8:0.00} us  {gbs,7:0} GB/s  ({100 * gbs * 1e9 / CeilingBytesPerSecond:0}% of 3.0 TB/s)";
+    }
+}
