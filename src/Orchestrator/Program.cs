@@ -8,6 +8,9 @@ const string usage = """
     usage: gptbench VERB [ARGS]   (gptbench VERB --help for details)
 
       run FILE.yaml          run a sweep on this machine (resumes by default)
+      serve --port P         the coordinator node of a cluster (stores results)
+      worker --join HOST:P   a worker node: one worker per GPU, or CPU slots
+      submit FILE.yaml --to HOST:P   hand a sweep to a coordinator and follow it
       results ...            query stored sweeps, trials and samples; export CSV/JSON
       report --sweep ID      HTML page + PNG/SVG plots of a sweep
       compare A B            compare two sweeps, flag regressions (exit 3 when any)
@@ -30,6 +33,12 @@ try
     {
         "run" when rest.Contains("--help") => PrintHelp(RunCommand.Help),
         "run" => await RunCommand.RunAsync(rest),
+        "serve" when rest.Contains("--help") => PrintHelp(ClusterCommands.ServeHelp),
+        "serve" => await ClusterCommands.ServeAsync(rest),
+        "worker" when rest.Contains("--help") => PrintHelp(ClusterCommands.WorkerHelp),
+        "worker" => await ClusterCommands.WorkerAsync(rest),
+        "submit" when rest.Contains("--help") => PrintHelp(ClusterCommands.SubmitHelp),
+        "submit" => await ClusterCommands.SubmitAsync(rest),
         "results" => AnalysisVerbs.Results(rest, Console.Out, Console.Error),
         "report" => AnalysisVerbs.Report(rest, Console.Out, Console.Error),
         "compare" => AnalysisVerbs.Compare(rest, Console.Out, Console.Error),

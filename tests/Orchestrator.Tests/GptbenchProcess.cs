@@ -64,6 +64,12 @@ public sealed class GptbenchProcess : IDisposable
     /// <summary>SIGKILL, as a crash would: no shutdown code runs.</summary>
     public void KillHard() => process.Kill(entireProcessTree: false);
 
+    /// <summary>SIGINT, as Ctrl-C would.</summary>
+    public void Interrupt() => SendSignal(process.Id, 2);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int SendSignal(int pid, int signal);
+
     public static (int Code, string Output) Run(string workDir, params string[] args) => Run(workDir, null, args);
 
     public static (int Code, string Output) Run(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)

@@ -42,6 +42,12 @@ public sealed class TrialDoc
     public int Warmup { get; set; }
     public int Repeats { get; set; }
     public long Seed { get; set; }
+    /// <summary>The weights: a preset with its seed, or a checkpoint folder (with PromptFile and TimeoutSeconds: enough to run the trial again from the store alone).</summary>
+    public string? ModelPreset { get; set; }
+    public string? ModelPath { get; set; }
+    public long ModelSeed { get; set; }
+    public string? PromptFile { get; set; }
+    public double TimeoutSeconds { get; set; }
     /// <summary>The matrix axes' values for this trial, as written in the experiment (name -> value).</summary>
     public Dictionary<string, string> Axes { get; set; } = new();
     public string Status { get; set; } = TrialStatus.Pending;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using GptBench.Orchestrator.Cli;
 using GptBench.Orchestrator.Engines;
 using GptBench.Orchestrator.Experiments;
 
@@ -26,7 +27,7 @@ public sealed class TrialWorker : ReceiveActor
         Receive<EngineTrialSucceeded>(done =>
         {
             running = null;
-            coordinator.Tell(new TrialSucceeded(done.TrialHash, done.Samples, done.Environment, slot.Name));
+            coordinator.Tell(new TrialSucceeded(done.TrialHash, done.Samples, done.Environment, slot.Name, BuildInfo.GitCommit));
             AskForWork();
         });
         Receive<EngineTrialFailed>(failed =>
@@ -48,12 +49,12 @@ public sealed class TrialWorker : ReceiveActor
             coordinator.Tell(new TrialFailed(trial.Hash, "engine process actor stopped unexpectedly", slot.Name));
             AskForWork();
         });
-        Receive<SweepFinished>(_ => StopEngine());
+        Receive<NoWorkLeft>(_ => StopEngine());
     }
 
     protected override void PreStart() => AskForWork();
 
-    void AskForWork() => coordinator.Tell(new RequestTrial(slot.Name, engineGroup));
+    void AskForWork() => coordinator.Tell(new RequestTrial(slot.Name, engineGroup, HasGpu: slot.Gpu is not null));
 
     void OnAssignment(TrialAssignment assignment)
     {

@@ -7,7 +7,6 @@ using GptBench.Orchestrator.Progress;
 using GptBench.Orchestrator.Sweeps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GptBench.Orchestrator.Hosting;
 
@@ -21,16 +20,16 @@ public static class SweepHost
         IProgressSink progress, int maxAttempts, string gitCommit)
     {
         var completion = new TaskCompletionSource<SweepOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddAkka("gptbench", akka =>
+        Func<SweepDoc, IEnumerable<IProgressSink>> sinks = _ => [progress, new CompletionSink(completion)];
+        IReadOnlyList<SweepPlan> plans = [plan];
+        var builder = NodeHosting.NewBuilder();
+        builder.Services.AddAkka(Cluster.ClusterSetup.SystemName, akka =>
         {
-            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel);
+            akka.WithWarningLogs();
             akka.WithActors((system, _) =>
             {
                 var coordinator = system.ActorOf(
-                    Props.Create(() => new SweepCoordinator(plan, store, progress, completion, maxAttempts, gitCommit)), "coordinator");
+                    Props.Create(() => new SweepCoordinator(store, plans, sinks, maxAttempts, gitCommit)), "coordinator");
                 foreach (var slot in slots)
                     system.ActorOf(Props.Create(() => new TrialWorker(coordinator, slot)), $"worker-{slot.Name}");
             });
@@ -43,5 +42,15 @@ public static class SweepHost
         await Task.WhenAny(completion.Task, stopped.Task);
         await host.StopAsync();
         return completion.Task.IsCompletedSuccessfully ? completion.Task.Result : null;
+    }
+
+    /// <summary>Completes when the sweep finishes; nothing else.</summary>
+    sealed class CompletionSink(TaskCompletionSource<SweepOutcome> completion) : IProgressSink
+    {
+        public void Started(SweepDoc sweep, int total, int alreadyDone) { }
+        public void TrialStarted(Experiments.TrialSpec trial, string worker, int attempt) { }
+        public void TrialFinished(Experiments.TrialSpec trial, IReadOnlyList<SampleDoc> samples) { }
+        public void TrialFailed(Experiments.TrialSpec trial, string cause, bool willRetry) { }
+        public void Finished(SweepOutcome outcome) => completion.TrySetResult(outcome);
     }
 }

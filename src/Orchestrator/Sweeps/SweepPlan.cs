@@ -1,4 +1,5 @@
 using GptBench.Analysis.Store;
+using GptBench.GpuWorker.Protocol;
 using GptBench.Orchestrator.Experiments;
 
 namespace GptBench.Orchestrator.Sweeps;
@@ -56,6 +57,49 @@ public static class SweepPlanner
         return new SweepPlan(sweep, planned, planned.Count, Resumed: false);
     }
 
+    /// <summary>
+    /// Every sweep in the store that did not finish, rebuilt from its trial documents alone (no
+    /// experiment file needed): what `serve` resumes when it starts. A sweep whose trials were stored
+    /// without their model and timeout (before those were kept) is left out, with the reason.
+    /// </summary>
+    public static IReadOnlyList<SweepPlan> Unfinished(ResultStore store, Action<string> skipped)
+    {
+        var plans = new List<SweepPlan>();
+        foreach (var sweep in store.Sweeps.Find(s => s.FinishedUtc == null).OrderBy(s => s.CreatedUtc))
+        {
+            var docs = store.Trials.Find(t => t.SweepId == sweep.Id).OrderBy(t => t.Ordinal).ToList();
+            if (docs.Any(t => t.Status != TrialStatus.Done && !CanRebuild(t)))
+            {
+                skipped($"sweep {sweep.Id} ({sweep.Name}) has trials stored without their model and timeout; run its file again to resume it");
+                continue;
+            }
+            var pending = docs.Where(t => t.Status != TrialStatus.Done).Select(t => new PlannedTrial(ToSpec(t), Reopen(t))).ToList();
+            plans.Add(new SweepPlan(sweep, pending, docs.Count, Resumed: true));
+        }
+        return plans;
+    }
+
+    static bool CanRebuild(TrialDoc doc) => (doc.ModelPreset is not null || doc.ModelPath is not null) && doc.TimeoutSeconds > 0;
+
+    /// <summary>The trial a document describes; the inverse of <see cref="NewTrialDoc"/>.</summary>
+    static TrialSpec ToSpec(TrialDoc doc) => new(
+        Hash: doc.TrialHash,
+        Ordinal: doc.Ordinal,
+        ModelName: doc.Model,
+        Model: new ModelSpec(doc.ModelPreset, doc.ModelPath, doc.ModelSeed),
+        Engine: doc.Engine,
+        Dtype: doc.Dtype,
+        Device: doc.Device,
+        InputTokens: doc.InputTokens,
+        OutputTokens: doc.OutputTokens,
+        Sampling: new SamplingSpec(doc.Greedy, doc.Temperature, doc.TopK),
+        Warmup: doc.Warmup,
+        Repeats: doc.Repeats,
+        Seed: doc.Seed,
+        PromptFile: doc.PromptFile,
+        Timeout: TimeSpan.FromSeconds(doc.TimeoutSeconds),
+        Axes: doc.Axes);
+
     static TrialDoc Reopen(TrialDoc doc)
     {
         doc.Status = TrialStatus.Pending;
@@ -81,6 +125,11 @@ public static class SweepPlanner
         Warmup = spec.Warmup,
         Repeats = spec.Repeats,
         Seed = spec.Seed,
+        ModelPreset = spec.Model.Preset,
+        ModelPath = spec.Model.Path,
+        ModelSeed = spec.Model.Seed,
+        PromptFile = spec.PromptFile,
+        TimeoutSeconds = spec.Timeout.TotalSeconds,
         Axes = spec.Axes.ToDictionary(),
     };
 }
