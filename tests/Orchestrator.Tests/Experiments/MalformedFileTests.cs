@@ -21,7 +21,7 @@ public class MalformedFileTests
         { "checkpoint-context.yaml", 5, 22, "input_tokens 48 + output_tokens 32 = 80 exceeds the context of model 'small-context'; expected at most 64" },
         { "unknown-engine.yaml", 2, 19, "unknown engine 'turbo'; expected one of: eager, static, cuda-graph" },
         { "unknown-model.yaml", 3, 5, "unknown model preset 'gpt3'; expected one of: tiny, gpt2, gpt2-medium, gpt2-large" },
-        { "unknown-dtype.yaml", 3, 8, "unknown dtype 'int8'; expected one of: fp32, bf16, fp16" },
+        { "unknown-dtype.yaml", 3, 8, "unknown dtype 'int4'; expected one of: fp32, bf16, fp16, int8" },
         { "unknown-device.yaml", 3, 9, "unknown device 'tpu'; expected one of: auto, cpu, cuda" },
         { "missing-prompt-file.yaml", 3, 14, "prompt_file 'prompts/missing.txt' not found; expected a file at" },
         { "missing-model-path.yaml", 2, 11, "model path '../Checkpoints/not-there' not found; expected a folder at" },
