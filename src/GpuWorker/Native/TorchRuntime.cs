@@ -56,6 +56,14 @@ public static class TorchRuntime
         return library.Source == "packaged" ? library with { Version = torch.__version__ } : library;
     }
 
+    /// <summary>The CUDA libtorch this machine offers (GPTBENCH_LIBTORCH, else python3's torch), found without loading anything.</summary>
+    public static string? FindCudaLibraryFolder()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("GPTBENCH_LIBTORCH");
+        var folder = string.IsNullOrEmpty(fromEnv) ? PythonTorchLib() : fromEnv;
+        return folder is not null && File.Exists(Path.Combine(folder, "libtorch_cuda.so")) ? folder : null;
+    }
+
     static TorchLibrary FindLibrary()
     {
         var fromEnv = Environment.GetEnvironmentVariable("GPTBENCH_LIBTORCH");

@@ -94,9 +94,7 @@ public static class ClusterCommands
         var to = NodeAddress.Parse(args.Option("to") ?? throw new UsageException("--to HOST:PORT is required"), "to");
         var patience = TimeSpan.FromSeconds(args.IntOption("wait", 60, min: 1));
         var experiment = ExperimentLoader.Load(args.Positionals[0]);
-        IProgressSink progress = args.Flag("plain") || Console.IsOutputRedirected
-            ? new PlainProgress(Console.Out)
-            : new LiveProgress();
+        IProgressSink progress = ProgressSinks.ForConsole(plain: args.Flag("plain"));
         try
         {
             var outcome = await ClusterHosts.SubmitAsync(Endpoint(args, 0), to, new SubmitSweep(experiment, args.Flag("fresh")), progress, patience);

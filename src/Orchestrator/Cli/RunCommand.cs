@@ -39,9 +39,7 @@ public static class RunCommand
         var gitCommit = BuildInfo.GitCommit;
         using var store = new ResultStore(args.DbPath());
         var plan = SweepPlanner.Plan(experiment, store, args.Flag("fresh"), devices.Resolve, gitCommit);
-        IProgressSink progress = args.Flag("plain") || Console.IsOutputRedirected
-            ? new PlainProgress(Console.Out)
-            : new LiveProgress();
+        IProgressSink progress = ProgressSinks.ForConsole(plain: args.Flag("plain"));
         var outcome = await SweepHost.RunAsync(plan, store, slots, progress, maxAttempts, gitCommit);
         (progress as IDisposable)?.Dispose();
         if (outcome is null)

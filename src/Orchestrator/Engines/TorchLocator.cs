@@ -1,48 +1,16 @@
-using System.Diagnostics;
+using GptBench.GpuWorker.Native;
 
 namespace GptBench.Orchestrator.Engines;
 
 /// <summary>
-/// Finds a CUDA libtorch the way a user's machine has it: GPTBENCH_LIBTORCH, else the PyTorch that
-/// python3 imports. The engine process loads it; the orchestrator only needs to know it exists.
+/// Whether this machine has a CUDA libtorch, found as the engine process will find it
+/// (<see cref="TorchRuntime.FindCudaLibraryFolder"/>); asked once, since it may start python3.
 /// </summary>
 public static class TorchLocator
 {
-    static readonly Lazy<string?> Found = new(Find);
+    static readonly Lazy<string?> Found = new(TorchRuntime.FindCudaLibraryFolder);
 
     public static string? CudaTorchLib() => Found.Value;
-
-    static string? Find()
-    {
-        var configured = Environment.GetEnvironmentVariable("GPTBENCH_LIBTORCH");
-        if (!string.IsNullOrEmpty(configured))
-            return HasCuda(configured) ? configured : null;
-        var fromPython = PythonTorchLib();
-        return fromPython is not null && HasCuda(fromPython) ? fromPython : null;
-    }
-
-    static bool HasCuda(string dir) => File.Exists(Path.Combine(dir, "libtorch_cuda.so"));
-
-    static string? PythonTorchLib()
-    {
-        try
-        {
-            var start = new ProcessStartInfo("python3", ["-c", "import torch,os;print(os.path.join(os.path.dirname(torch.__file__),'lib'))"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var p = Process.Start(start)!;
-            var output = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit(30_000);
-            return p.ExitCode == 0 && Directory.Exists(output) ? output : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null; // no python3
-        }
-    }
 }
 
 /// <summary>Counts the NVIDIA GPUs the driver exposes (honouring CUDA_VISIBLE_DEVICES of this process).</summary>

@@ -31,3 +31,10 @@ public static class ProgressFormat
     public static TimeSpan? Eta(TimeSpan elapsed, int finishedThisRun, int remaining) =>
         finishedThisRun == 0 ? null : elapsed / finishedThisRun * remaining;
 }
+
+public static class ProgressSinks
+{
+    /// <summary>The live display on a terminal; plain log lines when asked, or when stdout is not a terminal.</summary>
+    public static IProgressSink ForConsole(bool plain) =>
+        plain || Console.IsOutputRedirected ? new PlainProgress(Console.Out) : new LiveProgress();
+}
