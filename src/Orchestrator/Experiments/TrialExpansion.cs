@@ -43,6 +43,9 @@ internal static class TrialExpansion
                 + $"exceeds the context of model '{model.Name}'; expected at most {model.ContextLength} tokens in all");
         if (settings.Device == "cpu" && EngineNames.NeedsCuda(engine.Text))
             throw source.Error(engine.At, $"engine '{engine.Text}' needs a CUDA device; expected device cuda or auto");
+        var dtype = point[Axis.Dtype];
+        if (dtype.Text == DtypeNames.Int8 && engine.Text != EngineNames.Fused)
+            throw source.Error(dtype.At, $"dtype int8 (int8 weights) runs only on the {EngineNames.Fused} engine, not '{engine.Text}'; expected engine {EngineNames.Fused} or another dtype");
 
         var trial = new TrialSpec(
             Hash: "",
@@ -50,7 +53,7 @@ internal static class TrialExpansion
             ModelName: model.Name,
             Model: model.Spec,
             Engine: engine.Text,
-            Dtype: point[Axis.Dtype].Text,
+            Dtype: dtype.Text,
             Device: settings.Device,
             InputTokens: input.Tokens,
             OutputTokens: output.Tokens,

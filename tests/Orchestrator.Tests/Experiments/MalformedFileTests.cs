@@ -40,6 +40,7 @@ public class MalformedFileTests
         { "bad-syntax.yaml", 3, 1, "invalid YAML: could not read on from here; expected a '[' or '{' above to be closed" },
         { "bad-indentation.yaml", 3, 2, "invalid YAML: While parsing a block collection, did not find expected '-' indicator." },
         { "cuda-engine-on-cpu.yaml", 2, 19, "engine 'cuda-graph' needs a CUDA device; expected device cuda or auto" },
+        { "int8-without-fused.yaml", 3, 8, "dtype int8 (int8 weights) runs only on the fused engine, not 'static'; expected engine fused or another dtype" },
         { "sweep-without-output.yaml", 4, 5, "sweep 'ttft' sets no output_tokens" },
         { "matrix-and-sweeps.yaml", 4, 1, "give either 'sweeps' or 'matrix', not both" },
         { "model-and-models.yaml", 3, 1, "give either 'models' or 'model', not both" },
