@@ -86,18 +86,7 @@ sealed partial class ClusterNodes : IDisposable
     }
 
     /// <summary>Samples exist only for done trials, each with all its samples, none twice.</summary>
-    public static void AssertNoHalfTrials(ResultStore store)
-    {
-        var samples = store.Samples.FindAll().ToList();
-        Assert.Equal(samples.Count, samples.Select(s => (s.TrialId, s.Index)).Distinct().Count());
-        var done = store.Trials.Find(t => t.Status == TrialStatus.Done).Select(t => t.Id).ToHashSet();
-        foreach (var trial in samples.GroupBy(s => s.TrialId))
-        {
-            Assert.Contains(trial.Key, done);
-            Assert.Equal(Repeats, trial.Count());
-        }
-        Assert.Equal(done.Count * Repeats, samples.Count);
-    }
+    public static void AssertNoHalfTrials(ResultStore store) => StoreAssertions.AssertNoHalfTrials(store, Repeats);
 
     public static int FreePort()
     {

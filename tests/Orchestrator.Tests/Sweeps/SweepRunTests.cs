@@ -80,7 +80,7 @@ public class SweepRunTests
         {
             var doneBefore = probe.Trials.Count(t => t.Status == TrialStatus.Done);
             Assert.InRange(doneBefore, 3, trialCount - 1);
-            AssertNoHalfTrials(probe, repeats);
+            StoreAssertions.AssertNoHalfTrials(probe, repeats);
         }
 
         var (code, output) = GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain");
@@ -90,19 +90,6 @@ public class SweepRunTests
         Assert.Single(store.Sweeps.FindAll());
         Assert.Equal(trialCount, store.Trials.Count(t => t.Status == TrialStatus.Done));
         Assert.Equal(trialCount * repeats, store.Samples.Count());
-        AssertNoHalfTrials(store, repeats);
-    }
-
-    static void AssertNoHalfTrials(ResultStore store, int repeats)
-    {
-        var samples = store.Samples.FindAll().ToList();
-        Assert.Equal(samples.Count, samples.Select(s => (s.TrialId, s.Index)).Distinct().Count());
-        var done = store.Trials.Find(t => t.Status == TrialStatus.Done).Select(t => t.Id).ToHashSet();
-        foreach (var group in samples.GroupBy(s => s.TrialId))
-        {
-            Assert.Contains(group.Key, done);
-            Assert.Equal(repeats, group.Count());
-        }
-        Assert.Equal(done.Count * repeats, samples.Count);
+        StoreAssertions.AssertNoHalfTrials(store, repeats);
     }
 }
