@@ -9,9 +9,11 @@ namespace GptBench.Analysis.Store;
 public sealed class ResultStore : IDisposable
 {
     readonly LiteDatabase db;
+    readonly bool readOnly;
 
     public ResultStore(string path, bool readOnly = false)
     {
+        this.readOnly = readOnly;
         if (readOnly && !File.Exists(path))
             throw new FileNotFoundException($"no result store at {path}", path);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -87,7 +89,14 @@ public sealed class ResultStore : IDisposable
             db.Rollback();
             throw;
         }
+        // Move the write-ahead log into the data file now: a read-only reader (analysis, tests, a
+        // person looking mid-sweep) then sees every finished trial, whatever happens to this process.
+        db.Checkpoint();
     }
 
-    public void Dispose() => db.Dispose();
+    public void Dispose()
+    {
+        if (!readOnly) db.Checkpoint();
+        db.Dispose();
+    }
 }
