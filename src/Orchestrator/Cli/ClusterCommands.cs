@@ -152,10 +152,10 @@ public static class ClusterCommands
             return gpus.Select(WorkerSlot.ForGpu).ToList();
         }
         if (args.Option("cpu-slots") is not null)
-            return Enumerable.Range(0, args.IntOption("cpu-slots", 1, min: 1)).Select(WorkerSlot.ForCpu).ToList();
+            return WorkerSlot.Cpus(args.IntOption("cpu-slots", 1, min: 1));
         var visible = GpuInventory.VisibleGpus();
         return visible.Count > 0 && TorchLocator.CudaTorchLib() is not null
             ? visible.Select(WorkerSlot.ForGpu).ToList()
-            : [WorkerSlot.ForCpu(0)];
+            : WorkerSlot.Cpus(1);
     }
 }

@@ -34,7 +34,7 @@ public static class RunCommand
         var devices = DeviceResolver.For(experiment);
         var slots = devices.Gpus.Count > 0
             ? devices.Gpus.Select(WorkerSlot.ForGpu).ToList()
-            : Enumerable.Range(0, cpuSlots).Select(WorkerSlot.ForCpu).ToList();
+            : WorkerSlot.Cpus(cpuSlots);
 
         var gitCommit = BuildInfo.GitCommit;
         using var store = new ResultStore(args.DbPath());

@@ -9,11 +9,18 @@ public sealed record EngineLaunch(ProcessStartInfo StartInfo, ModelSpec Model, s
     public string Describe() => $"{ModelName}/{Engine}/{Dtype}/{Device}";
 }
 
-/// <summary>A place engine processes run: one GPU (pinned with CUDA_VISIBLE_DEVICES) or one CPU slot.</summary>
-public sealed record WorkerSlot(string Name, int? Gpu)
+/// <summary>
+/// A place engine processes run: one GPU (pinned with CUDA_VISIBLE_DEVICES) or one CPU slot, which gets
+/// its share of the cores so that several slots do not fight over the same ones.
+/// </summary>
+public sealed record WorkerSlot(string Name, int? Gpu, int? CpuThreads = null)
 {
     public static WorkerSlot ForGpu(int index) => new($"gpu{index}", index);
-    public static WorkerSlot ForCpu(int index) => new($"cpu{index}", null);
+
+    /// <summary>Slot <paramref name="index"/> of <paramref name="slots"/> CPU slots on this machine.</summary>
+    public static WorkerSlot ForCpu(int index, int slots) => new($"cpu{index}", null, Math.Max(1, Environment.ProcessorCount / slots));
+
+    public static IReadOnlyList<WorkerSlot> Cpus(int slots) => Enumerable.Range(0, slots).Select(i => ForCpu(i, slots)).ToList();
 }
 
 /// <summary>Builds the command line of an engine process: our GpuWorker executable, or the Python adapter for hf-* engines.</summary>
@@ -30,6 +37,8 @@ public static class EngineLauncher
         start.UseShellExecute = false;
         // Pin the process to its GPU; a CPU slot sees none, so nothing it does can touch a GPU by accident.
         start.Environment["CUDA_VISIBLE_DEVICES"] = slot.Gpu?.ToString() ?? "";
+        if (slot.CpuThreads is { } threads && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")))
+            start.Environment["OMP_NUM_THREADS"] = threads.ToString(); // libtorch's CPU thread pool
         if (device == "cuda" && TorchLocator.CudaTorchLib() is { } lib)
         {
             start.Environment["GPTBENCH_LIBTORCH"] = lib;
