@@ -61,6 +61,7 @@ public sealed class FusedEngine : IEngine
         stream.MakeCurrent();
         // The kernels allocate nothing, so no warm-up is needed before capture; the graph reads all its inputs from device memory.
         graphs[sampling] = CudaGraph.Capture(stream, () => decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity));
+        Console.Error.WriteLine($"fused: the decode step is {graphs[sampling].NodeCount} graph nodes");
     }
 
     public int[] Generate(int[] prompt, int newTokens, SamplingSpec sampling, long seed, Action<int, int>? onToken = null)

@@ -70,6 +70,7 @@ public sealed class StaticEngine : IEngine
         stream.Synchronize();
         using var scope = NewDisposeScope();
         graphs[sampling] = CudaGraph.Capture(stream, () => Step(sampler));
+        Console.Error.WriteLine($"cuda-graph: the decode step is {graphs[sampling].NodeCount} graph nodes");
         var kept = scope.DisposablesView.ToList();
         scope.Detach(kept);
         captured.AddRange(kept);

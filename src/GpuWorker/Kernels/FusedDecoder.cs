@@ -50,8 +50,6 @@ internal sealed class FusedDecoder : IDisposable
         history = zeros([c.NPositions], ScalarType.Int32, device).DetachFromDisposeScope();
     }
 
-    public bool CompiledFromCache => gemv.FromCache && attention.FromCache && embed.FromCache && sampling.FromCache;
-
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)
     {

@@ -12,15 +12,7 @@ internal sealed class KernelModule
     readonly IntPtr module;
     readonly Dictionary<string, IntPtr> functions = [];
 
-    public string Name { get; }
-    public bool FromCache { get; }
-
-    KernelModule(string name, IntPtr module, bool fromCache)
-    {
-        Name = name;
-        this.module = module;
-        FromCache = fromCache;
-    }
+    KernelModule(IntPtr module) => this.module = module;
 
     /// <summary>Compiles (or loads from the cache) Kernels/<paramref name="file"/> with the given -D defines.</summary>
     public static KernelModule Load(string file, params string[] defines)
@@ -34,9 +26,8 @@ internal sealed class KernelModule
 
         var key = Hash(source, headers, options, Nvrtc.Version());
         var cached = Path.Combine(CacheFolder(), $"{Path.GetFileNameWithoutExtension(file)}-{key}.cubin");
-        var fromCache = File.Exists(cached);
         byte[] cubin;
-        if (fromCache)
+        if (File.Exists(cached))
         {
             cubin = File.ReadAllBytes(cached);
         }
@@ -47,7 +38,7 @@ internal sealed class KernelModule
             File.WriteAllBytes(temp, cubin);
             File.Move(temp, cached, overwrite: true); // atomic: concurrent engines never read half a file
         }
-        return new KernelModule(file, CudaDriver.LoadModule(cubin), fromCache);
+        return new KernelModule(CudaDriver.LoadModule(cubin));
     }
 
     IntPtr Function(string name)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Protocol;
 
 namespace GptBench.Orchestrator.Engines;
@@ -26,11 +27,9 @@ public sealed record WorkerSlot(string Name, int? Gpu, int? CpuThreads = null)
 /// <summary>Builds the command line of an engine process: our GpuWorker executable, or the Python adapter for hf-* engines.</summary>
 public static class EngineLauncher
 {
-    public const string HfEnginePrefix = "hf-";
-
     public static EngineLaunch For(WorkerSlot slot, ModelSpec model, string modelName, string engine, string dtype, string device)
     {
-        var start = engine.StartsWith(HfEnginePrefix, StringComparison.Ordinal) ? PythonAdapter() : EngineProgram();
+        var start = EngineNames.Frameworks.Contains(engine) ? PythonAdapter() : EngineProgram();
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
