@@ -4,7 +4,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// The CUDA driver calls that load and launch our own kernels. Launches go on the engine's stream, so
-/// they are captured into its graphs like any op.
+/// they are captured into its graphs like any op, each as a programmatic dependent launch: the kernel
+/// may start while the one before it on the stream finishes (common.cuh says what each may do then).
 /// </summary>
 internal static unsafe partial class CudaDriver
 {
@@ -12,13 +13,31 @@ internal static unsafe partial class CudaDriver
 
     [LibraryImport(Library)] private static partial int cuModuleLoadData(out IntPtr module, byte* image);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] private static partial int cuModuleGetFunction(out IntPtr function, IntPtr module, string name);
-    [LibraryImport(Library)] private static partial int cuLaunchKernel(IntPtr function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
-        uint sharedBytes, IntPtr stream, void** arguments, void** extra);
+    [LibraryImport(Library)] private static partial int cuLaunchKernelEx(LaunchConfig* config, IntPtr function, void** arguments, void** extra);
     [LibraryImport(Library)] private static partial int cuCtxGetDevice(out int device);
     [LibraryImport(Library)] private static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Library)] private static partial int cuGetErrorString(int status, out IntPtr text);
 
     const int ComputeCapabilityMajor = 75, ComputeCapabilityMinor = 76; // CU_DEVICE_ATTRIBUTE_*
+    const int ProgrammaticStreamSerialization = 6; // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
+
+    /// <summary>CUlaunchConfig.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct LaunchConfig
+    {
+        public uint GridX, GridY, GridZ, BlockX, BlockY, BlockZ, SharedBytes;
+        public IntPtr Stream;
+        public LaunchAttribute* Attributes;
+        public uint AttributeCount;
+    }
+
+    /// <summary>CUlaunchAttribute: an id, padding to 8 bytes, then a 64-byte value union (here one int).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 72)]
+    struct LaunchAttribute
+    {
+        [FieldOffset(0)] public int Id;
+        [FieldOffset(8)] public int Value;
+    }
 
     public static IntPtr LoadModule(byte[] cubin)
     {
@@ -34,8 +53,16 @@ internal static unsafe partial class CudaDriver
         return function;
     }
 
-    public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, IntPtr stream, void** arguments) =>
-        Check(cuLaunchKernel(function, grid.X, grid.Y, grid.Z, blockThreads, 1, 1, 0, stream, arguments, null), $"cuLaunchKernel({name})");
+    public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, uint sharedBytes, IntPtr stream, void** arguments)
+    {
+        var overlap = new LaunchAttribute { Id = ProgrammaticStreamSerialization, Value = 1 };
+        var config = new LaunchConfig
+        {
+            GridX = grid.X, GridY = grid.Y, GridZ = grid.Z, BlockX = blockThreads, BlockY = 1, BlockZ = 1,
+            SharedBytes = sharedBytes, Stream = stream, Attributes = &overlap, AttributeCount = 1,
+        };
+        Check(cuLaunchKernelEx(&config, function, arguments, null), $"cuLaunchKernelEx({name})");
+    }
 
     /// <summary>The compute capability of the current context's device, e.g. (9, 0) for Hopper.</summary>
     public static (int Major, int Minor) ComputeCapability()

@@ -9,17 +9,28 @@ namespace GptBench.GpuWorker.Kernels;
 /// One decode step of GPT-2 as our own kernels: embed, then per layer five launches (LayerNorm+QKV,
 /// attention, projection+residual, LayerNorm+MLP up+GELU, MLP down+residual), then ln_f+lm_head and
 /// sampling: 5 L + 3 launches, all reading device state (token, position, step, seed), so the step
-/// is captured once into a CUDA graph and replayed for every token.
+/// is captured once into a CUDA graph and replayed for every token. Each launch may overlap the end of
+/// the one before (programmatic dependent launch), so a kernel reads its weights while its input is
+/// still being computed.
 /// </summary>
 internal sealed class FusedDecoder : IDisposable
 {
     public const int AttentionSlices = 16;
-    const uint AttentionThreads = 128, SampleThreads = 1024, EmbedThreads = 256;
+    const int MaxSlice = 1024;                       // attention.cu MAX_SLICE
+    const uint AttentionThreads = 128, EmbedThreads = 256;
+    static readonly int[] AttentionHeadSizes = [32, 64, 128];
+
+    /// <summary>The 16-byte vectors per lane and row that gemv.cu's per-layer entry points load ahead (their suffixes).</summary>
+    public static readonly int[] GemvVectorsPerLane = [2, 4, 8, 12, 16, 24];
+    /// <summary>The same for the lm_head's entry points (4 rows per warp).</summary>
+    public static readonly int[] LmHeadVectorsPerLane = [2, 4, 8];
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues; // [L, 2, H, T, D] bf16, shared with the model's prefill
-    readonly KernelModule gemv, attention, embed, sampling;
+    readonly KernelModule gemv, attention, embed;
+    readonly TokenSampler sampler;
+    readonly string attentionKernel;
 
     // Device workspace: activations in fp32, the step's state.
     public Tensor X { get; }
@@ -33,21 +44,33 @@ internal sealed class FusedDecoder : IDisposable
         c = config;
         w = weights;
         this.keysAndValues = keysAndValues;
+        attentionKernel = AttentionKernel(config);
         gemv = KernelModule.Load("gemv.cu", weights.Define);
         attention = KernelModule.Load("attention.cu", weights.Define);
         embed = KernelModule.Load("embed.cu", weights.Define);
-        sampling = KernelModule.Load("sampling.cu", weights.Define);
+        sampler = new TokenSampler(c.VocabSize, device);
         Tensor F(long n) => zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
+        Tensor I(long n, ScalarType type = ScalarType.Int32) => zeros([n], type, device).DetachFromDisposeScope();
         X = F(c.NEmbd);
         qkv = F(3L * c.NEmbd);
         att = F(c.NEmbd);
         hidden = F(4L * c.NEmbd);
         Logits = F(c.VocabSize);
         partial = F((long)c.NHead * AttentionSlices * (c.HeadDim + 2));
-        counters = zeros([c.NHead], ScalarType.Int32, device).DetachFromDisposeScope();
-        State = zeros([3], ScalarType.Int32, device).DetachFromDisposeScope();
-        Seed = zeros([1], ScalarType.Int64, device).DetachFromDisposeScope();
-        history = zeros([c.NPositions], ScalarType.Int32, device).DetachFromDisposeScope();
+        counters = I(c.NHead);
+        State = I(3);
+        Seed = I(1, ScalarType.Int64);
+        history = I(c.NPositions);
+    }
+
+    /// <summary>attention.cu's entry point for the model's head size; other shapes are refused before anything runs.</summary>
+    public static string AttentionKernel(Gpt2Config config)
+    {
+        if (!AttentionHeadSizes.Contains(config.HeadDim))
+            throw new ArgumentException($"the fused engine's attention supports head sizes {string.Join(", ", AttentionHeadSizes)}; this model's is {config.HeadDim}");
+        if ((config.NPositions + AttentionSlices - 1) / AttentionSlices > MaxSlice)
+            throw new ArgumentException($"the fused engine's attention supports contexts up to {AttentionSlices * MaxSlice} positions; this model's is {config.NPositions}");
+        return $"attention_decode_{config.HeadDim}";
     }
 
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
@@ -67,9 +90,9 @@ internal sealed class FusedDecoder : IDisposable
             var keys = cacheBase + (nint)(l * layerStride);
             var values = keys + (nint)(layerStride / 2);
             Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
-            attention.Launch("attention_decode", ((uint)c.NHead, AttentionSlices, 1), AttentionThreads, stream, a => a
+            attention.Launch(attentionKernel, ((uint)c.NHead, AttentionSlices, 1), AttentionThreads, stream, a => a
                 .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(values).Ptr(state + 4).Ptr(Pointers.Of(partial)).Ptr(Pointers.Of(counters))
-                .Ptr(Pointers.Of(att)).Int(c.NHead).Int(c.HeadDim).Int(c.NPositions));
+                .Ptr(Pointers.Of(att)).Int(c.NHead).Int(c.NPositions));
             Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, att, null, null, eps, X, C, C, stream);
             Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, hidden, 4 * C, C, stream);
             Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, hidden, null, null, eps, X, C, 4 * C, stream);
@@ -80,29 +103,36 @@ internal sealed class FusedDecoder : IDisposable
 
     /// <summary>Enqueues only the sampling kernel, over Logits (after a prefill wrote them).</summary>
     public void Sample(IntPtr stream, SamplingSpec spec, IntPtr ringDevicePointer, int ringCapacity) =>
-        sampling.Launch("sample_token", (1, 1, 1), SampleThreads, stream, a => a
-            .Ptr(Pointers.Of(Logits)).Int(c.VocabSize).Int(spec.Greedy ? 1 : 0).Float((float)(1.0 / spec.Temperature)).Int(spec.TopK)
-            .Ptr(Pointers.Of(Seed)).Ptr(Pointers.Of(State)).Ptr(Pointers.Of(history)).Ptr(ringDevicePointer).Int(ringCapacity));
+        sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity);
 
-    /// <summary>Blocks and threads of a gemv launch over <paramref name="n"/> rows (gemv.cu: 1 row per warp, 4 for the lm_head).</summary>
-    public static ((uint, uint, uint) Grid, uint Threads) GemvShape(string kernel, int n)
+    /// <summary>
+    /// How gemv.cu runs <paramref name="kernel"/> over an [n, k] matrix whose 16-byte vectors hold
+    /// <paramref name="vectorElements"/> weights: the entry point (the smallest look-ahead that holds a lane's
+    /// share of a row, else the largest, which loops), blocks, threads, and the shared memory for x.
+    /// </summary>
+    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) GemvLaunch(string kernel, int n, int k, int vectorElements)
     {
-        var (threads, rowsPerBlock) = kernel == "gemv_ln" ? (256u, 32u) : (128u, 4u);
-        return (((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads);
+        var lmHead = kernel == "gemv_ln";
+        var (threads, rowsPerBlock) = lmHead ? (256u, 32u) : (128u, 4u);
+        var sizes = lmHead ? LmHeadVectorsPerLane : GemvVectorsPerLane;
+        var perLane = (k / vectorElements + 31) / 32;
+        var size = sizes.FirstOrDefault(v => v >= perLane, sizes[^1]);
+        return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)(4 * k));
     }
 
     void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
     {
-        var (grid, threads) = GemvShape(kernel, n);
-        gemv.Launch(kernel, grid, threads, stream, a => a
+        var (name, grid, threads, shared) = GemvLaunch(kernel, n, k, w.VectorElements);
+        gemv.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
-            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k));
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
     }
 
     static IntPtr Ptr(Tensor? t) => t is null ? IntPtr.Zero : Pointers.Of(t);
 
     public void Dispose()
     {
+        sampler.Dispose();
         foreach (var t in new[] { X, qkv, att, hidden, Logits, partial, counters, State, Seed, history }) t.Dispose();
     }
 }

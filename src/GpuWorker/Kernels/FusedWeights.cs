@@ -57,6 +57,9 @@ internal sealed class FusedWeights : IDisposable
     /// <summary>The weight dtype the kernels are compiled for (-D...).</summary>
     public string Define => Int8 ? "WEIGHTS_INT8" : "WEIGHTS_BF16";
 
+    /// <summary>Weights per 16-byte vector, as common.cuh's VEC_ELEMS.</summary>
+    public int VectorElements => Int8 ? 16 : 8;
+
     Matrix Quantize(Tensor weight)
     {
         var m = ToMatrix(weight, Int8);

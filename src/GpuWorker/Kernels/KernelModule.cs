@@ -48,10 +48,11 @@ internal sealed class KernelModule
     }
 
     /// <summary>Enqueues one launch of <paramref name="kernel"/> (1-D blocks) on the stream; arguments in the kernel's order.</summary>
-    public unsafe void Launch(string kernel, (uint X, uint Y, uint Z) grid, uint threads, IntPtr stream, Func<KernelArgs, KernelArgs> arguments)
+    public unsafe void Launch(string kernel, (uint X, uint Y, uint Z) grid, uint threads, IntPtr stream, Func<KernelArgs, KernelArgs> arguments,
+        uint sharedBytes = 0)
     {
         using var args = arguments(new KernelArgs());
-        CudaDriver.Launch(Function(kernel), kernel, grid, threads, stream, args.Build());
+        CudaDriver.Launch(Function(kernel), kernel, grid, threads, sharedBytes, stream, args.Build());
     }
 
     static string CacheFolder()

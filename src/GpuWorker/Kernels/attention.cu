@@ -2,65 +2,110 @@
 // (flash-decoding): block (h, s) handles head h over the s-th slice of positions [0, pos];
 // the last block of each head to finish merges the slices. The current token's key and value
 // come from qkv (and block s == 0 stores them into the cache), so no block waits on another's write.
+// D / 8 lanes share one cached position, 16 bytes (8 dimensions) each, so a block reads
+// THREADS / (D / 8) key or value rows per pass with 16-byte loads. The rows of earlier positions
+// and the position itself were written by earlier steps (earlier graph launches), not by the
+// kernel this one may overlap, so the first PREFETCH passes are loaded before waiting for it.
 #include "common.cuh"
 
 #define THREADS 128
-#define MAX_D 128
 #define MAX_SLICE 1024
+#define PREFETCH 4
 
-extern "C" __global__ void __launch_bounds__(THREADS) attention_decode(
-    const float* __restrict__ qkv,      // [3C]: q, k, v of the new token
-    __nv_bfloat16* __restrict__ kcache, // [H, T, D] of this layer
-    __nv_bfloat16* __restrict__ vcache, // [H, T, D]
-    const int* __restrict__ pos_ptr,    // the new token's position
-    float* __restrict__ partial,        // [H, S, D + 2]: each slice's output, max and sum
-    unsigned int* __restrict__ counters,// [H]: slices finished, reset by the merging block
-    float* __restrict__ out,            // [C]
-    int H, int D, int T) {
+template <int D>
+struct Head {
+    static constexpr int LANES = D / 8;              // lanes sharing one position
+    static constexpr int GROUPS = THREADS / LANES;   // positions per pass
+};
+
+// q . k over this lane's 8 dimensions, summed over the LANES lanes of the position's group.
+template <int D>
+__device__ __forceinline__ float score_of(const uint4& k, const float* q8) {
+    const __nv_bfloat162* b = reinterpret_cast<const __nv_bfloat162*>(&k);
+    float a = 0.f;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const float2 f = __bfloat1622float2(b[i]);
+        a += f.x * q8[2 * i] + f.y * q8[2 * i + 1];
+    }
+#pragma unroll
+    for (int o = Head<D>::LANES / 2; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
+    return a;
+}
+
+__device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4& v) {
+    const __nv_bfloat162* b = reinterpret_cast<const __nv_bfloat162*>(&v);
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const float2 f = __bfloat1622float2(b[i]);
+        o[2 * i] += p * f.x;
+        o[2 * i + 1] += p * f.y;
+    }
+}
+
+template <int D>
+__device__ __forceinline__ void attention(
+    const float* __restrict__ qkv, __nv_bfloat16* __restrict__ kcache, __nv_bfloat16* __restrict__ vcache,
+    const int* __restrict__ pos_ptr, float* __restrict__ partial, unsigned int* __restrict__ counters,
+    float* __restrict__ out, int H, int T) {
+    constexpr int LANES = Head<D>::LANES, GROUPS = Head<D>::GROUPS;
     const int h = blockIdx.x, s = blockIdx.y, S = gridDim.y, C = H * D;
+    const int g = threadIdx.x / LANES, j = threadIdx.x % LANES;
+    __shared__ __align__(16) float q[D];
+    __shared__ float score[MAX_SLICE];
+    __shared__ float scratch[32];
+    __shared__ float warp_out[THREADS / 32][D];
+    __shared__ bool last;
+    allow_next_kernel();
+
     const int pos = *pos_ptr;
     const int len = pos + 1;
     const int per = (len + S - 1) / S;
     const int t0 = s * per, t1 = min(len, t0 + per);
-    const float scale = rsqrtf((float)D);
-    __shared__ float q[MAX_D];
-    __shared__ float score[MAX_SLICE];
-    __shared__ float scratch[32];
-    __shared__ bool last;
+    const size_t head_row = (size_t)h * T;
+    const uint4 zero = make_uint4(0, 0, 0, 0);
+    uint4 kpre[PREFETCH], vpre[PREFETCH];
+#pragma unroll
+    for (int p = 0; p < PREFETCH; p++) {
+        const int t = t0 + p * GROUPS + g;
+        const bool cached = t < t1 && t != pos;
+        kpre[p] = cached ? *reinterpret_cast<const uint4*>(kcache + (head_row + t) * D + 8 * j) : zero;
+        vpre[p] = cached ? *reinterpret_cast<const uint4*>(vcache + (head_row + t) * D + 8 * j) : zero;
+    }
+    wait_for_previous_kernel();
 
-    const float* qh = qkv + h * D;
     const float* kh = qkv + C + h * D;
     const float* vh = qkv + 2 * C + h * D;
-    for (int d = threadIdx.x; d < D; d += THREADS) q[d] = qh[d] * scale;
-    if (s == 0)
-        for (int d = threadIdx.x; d < D; d += THREADS) {
-            kcache[((size_t)h * T + pos) * D + d] = __float2bfloat16(kh[d]);
-            vcache[((size_t)h * T + pos) * D + d] = __float2bfloat16(vh[d]);
-        }
+    for (int d = threadIdx.x; d < D; d += THREADS) q[d] = qkv[h * D + d] * rsqrtf((float)D);
+    // The new token's key and value, rounded to bf16 as the cache holds them.
+    uint4 knew, vnew;
+    {
+        __nv_bfloat16* kb = reinterpret_cast<__nv_bfloat16*>(&knew);
+        __nv_bfloat16* vb = reinterpret_cast<__nv_bfloat16*>(&vnew);
+#pragma unroll
+        for (int i = 0; i < 8; i++) { kb[i] = __float2bfloat16(kh[8 * j + i]); vb[i] = __float2bfloat16(vh[8 * j + i]); }
+    }
+    if (s == 0 && g == 0) {
+        *reinterpret_cast<uint4*>(kcache + (head_row + pos) * D + 8 * j) = knew;
+        *reinterpret_cast<uint4*>(vcache + (head_row + pos) * D + 8 * j) = vnew;
+    }
     __syncthreads();
 
-    // Scores: one thread per position, the whole key row with 16-byte loads.
+    // Scores of the slice, then its max.
     float m = -INFINITY;
-    for (int t = t0 + threadIdx.x; t < t1; t += THREADS) {
-        float a = 0.f;
-        if (t == pos) {
-            for (int d = 0; d < D; d++) a += q[d] * kh[d];
-        } else {
-            const uint4* k = reinterpret_cast<const uint4*>(kcache + ((size_t)h * T + t) * D);
-            for (int c = 0; c < D / 8; c++) {
-                uint4 w = k[c];
-                const __nv_bfloat162* b = reinterpret_cast<const __nv_bfloat162*>(&w);
+    const float* q8 = q + 8 * j;
 #pragma unroll
-                for (int i = 0; i < 4; i++) {
-                    float2 f = __bfloat1622float2(b[i]);
-                    a += f.x * q[c * 8 + 2 * i] + f.y * q[c * 8 + 2 * i + 1];
-                }
-            }
-        }
-        score[t - t0] = a;
-        m = fmaxf(m, a);
+    for (int p = 0; p < PREFETCH; p++) {
+        const int t = t0 + p * GROUPS + g;
+        const float a = score_of<D>(t == pos ? knew : kpre[p], q8);
+        if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
     }
-    // Slice max and softmax numerators.
+    for (int base = t0 + PREFETCH * GROUPS; base < t1; base += GROUPS) {
+        const int t = base + g;
+        const uint4 k = t == pos ? knew : t < t1 ? *reinterpret_cast<const uint4*>(kcache + (head_row + t) * D + 8 * j) : zero;
+        const float a = score_of<D>(k, q8);
+        if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
+    }
     m = warp_max(m);
     if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = m;
     __syncthreads();
@@ -69,21 +114,39 @@ extern "C" __global__ void __launch_bounds__(THREADS) attention_decode(
     __syncthreads();
     float l = 0.f;
     for (int t = t0 + threadIdx.x; t < t1; t += THREADS) {
-        float p = __expf(score[t - t0] - m);
+        const float p = __expf(score[t - t0] - m);
         score[t - t0] = p;
         l += p;
     }
-    l = block_sum(l, scratch);
+    l = block_sum(l, scratch); // its barriers also publish the probabilities
 
-    // Weighted values: thread d accumulates output dimension d (coalesced across the row).
+    // Weighted values: this lane's 8 dimensions over its group's positions, then summed over groups.
+    float o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+    for (int p = 0; p < PREFETCH; p++) {
+        const int t = t0 + p * GROUPS + g;
+        if (t < t1) add_weighted(o, score[t - t0], t == pos ? vnew : vpre[p]);
+    }
+    for (int base = t0 + PREFETCH * GROUPS; base < t1; base += GROUPS) {
+        const int t = base + g;
+        if (t < t1) add_weighted(o, score[t - t0], t == pos ? vnew : *reinterpret_cast<const uint4*>(vcache + (head_row + t) * D + 8 * j));
+    }
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+#pragma unroll
+        for (int off = LANES; off < 32; off <<= 1) o[i] += __shfl_xor_sync(0xffffffffu, o[i], off);
+    }
+    if ((threadIdx.x & 31) < LANES) {
+#pragma unroll
+        for (int i = 0; i < 8; i++) warp_out[threadIdx.x >> 5][8 * j + i] = o[i];
+    }
+    __syncthreads();
     float* slot = partial + ((size_t)h * S + s) * (D + 2);
     for (int d = threadIdx.x; d < D; d += THREADS) {
-        float o = 0.f;
-        for (int t = t0; t < t1; t++) {
-            float v = t == pos ? vh[d] : __bfloat162float(vcache[((size_t)h * T + t) * D + d]);
-            o += score[t - t0] * v;
-        }
-        slot[d] = o;
+        float sum = 0.f;
+#pragma unroll
+        for (int w = 0; w < THREADS / 32; w++) sum += warp_out[w][d];
+        slot[d] = sum;
     }
     if (threadIdx.x == 0) { slot[D] = t1 > t0 ? m : -INFINITY; slot[D + 1] = l; }
 
@@ -96,19 +159,31 @@ extern "C" __global__ void __launch_bounds__(THREADS) attention_decode(
     __threadfence();
     const float* base = partial + (size_t)h * S * (D + 2);
     float gm = -INFINITY;
-    for (int j = 0; j < S; j++) gm = fmaxf(gm, base[j * (D + 2) + D]);
+    for (int i = 0; i < S; i++) gm = fmaxf(gm, __ldcg(base + i * (D + 2) + D));
     float gl = 0.f;
-    for (int j = 0; j < S; j++) {
-        float mj = base[j * (D + 2) + D];
-        if (mj != -INFINITY) gl += base[j * (D + 2) + D + 1] * __expf(mj - gm);
+    for (int i = 0; i < S; i++) {
+        const float mi = __ldcg(base + i * (D + 2) + D);
+        if (mi != -INFINITY) gl += __ldcg(base + i * (D + 2) + D + 1) * __expf(mi - gm);
     }
     for (int d = threadIdx.x; d < D; d += THREADS) {
-        float o = 0.f;
-        for (int j = 0; j < S; j++) {
-            float mj = base[j * (D + 2) + D];
-            if (mj != -INFINITY) o += base[j * (D + 2) + d] * __expf(mj - gm);
+        float acc = 0.f;
+        for (int i = 0; i < S; i++) {
+            const float mi = __ldcg(base + i * (D + 2) + D);
+            if (mi != -INFINITY) acc += __ldcg(base + i * (D + 2) + d) * __expf(mi - gm);
         }
-        out[h * D + d] = o / gl;
+        out[h * D + d] = acc / gl;
     }
     if (threadIdx.x == 0) counters[h] = 0;
 }
+
+// One entry point per head size (FusedDecoder.AttentionKernel picks by the model's head size).
+#define ATTENTION_ENTRY(D)                                                                                           \
+    extern "C" __global__ void __launch_bounds__(THREADS) attention_decode_##D(                                      \
+        const float* qkv, __nv_bfloat16* kcache, __nv_bfloat16* vcache, const int* pos_ptr, float* partial,        \
+        unsigned int* counters, float* out, int H, int T) {                                                          \
+        attention<D>(qkv, kcache, vcache, pos_ptr, partial, counters, out, H, T);                                   \
+    }
+
+ATTENTION_ENTRY(32)
+ATTENTION_ENTRY(64)
+ATTENTION_ENTRY(128)

@@ -21,6 +21,23 @@ typedef signed char WT;
 #error "define WEIGHTS_BF16, WEIGHTS_F32 or WEIGHTS_INT8"
 #endif
 
+// Programmatic dependent launch (Hopper and later). Every kernel here is launched so that the next kernel on
+// the stream may start before it ends: each kernel calls allow_next_kernel() first, may then read what no
+// kernel of the same graph writes (weights; cache rows of earlier steps), and calls
+// wait_for_previous_kernel() before touching anything an earlier kernel writes or that a later one reads.
+// Without the launch attribute, or before sm_90, both are no-ops and launches are ordered as usual.
+__device__ __forceinline__ void allow_next_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void wait_for_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
@@ -44,26 +61,27 @@ __device__ float block_sum(float v, float* scratch) {
     return warp_sum(v);
 }
 
-// Dot product of 16 bytes of weights with the matching activations.
+// Dot product of 16 bytes of weights with the matching activations (x: 16-byte aligned, read as float4).
 __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
+    const float4* x4 = reinterpret_cast<const float4*>(x);
 #if defined(WEIGHTS_BF16)
     const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&w);
-    float s = 0.f;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        float2 f = __bfloat1622float2(h[i]);
-        s = fmaf(f.x, x[2 * i], s);
-        s = fmaf(f.y, x[2 * i + 1], s);
-    }
-    return s;
+    const float4 a = x4[0], b = x4[1];
+    const float2 f0 = __bfloat1622float2(h[0]), f1 = __bfloat1622float2(h[1]);
+    const float2 f2 = __bfloat1622float2(h[2]), f3 = __bfloat1622float2(h[3]);
+    return f0.x * a.x + f0.y * a.y + f1.x * a.z + f1.y * a.w + f2.x * b.x + f2.y * b.y + f3.x * b.z + f3.y * b.w;
 #elif defined(WEIGHTS_F32)
     const float* f = reinterpret_cast<const float*>(&w);
-    return f[0] * x[0] + f[1] * x[1] + f[2] * x[2] + f[3] * x[3];
+    const float4 a = x4[0];
+    return f[0] * a.x + f[1] * a.y + f[2] * a.z + f[3] * a.w;
 #else
     const signed char* q = reinterpret_cast<const signed char*>(&w);
     float s = 0.f;
 #pragma unroll
-    for (int i = 0; i < 16; i++) s = fmaf((float)q[i], x[i], s);
+    for (int i = 0; i < 4; i++) {
+        const float4 a = x4[i];
+        s += (float)q[4 * i] * a.x + (float)q[4 * i + 1] * a.y + (float)q[4 * i + 2] * a.z + (float)q[4 * i + 3] * a.w;
+    }
     return s;
 #endif
 }

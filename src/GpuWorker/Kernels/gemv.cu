@@ -1,27 +1,51 @@
 // Batch-1 matrix-vector products for every linear layer of GPT-2: y[N] = W[N,K] x[K] (+ bias ...).
-// Weights are stored row-major [out, in] so each warp streams whole rows with 16-byte loads.
-// One kernel, four entry points, by what is fused around the product:
+// Weights are stored row-major [out, in]; each warp streams ROWS whole rows with 16-byte loads.
+// At batch 1 a layer's product is too small to hide memory latency by itself, so each lane loads its
+// share of the weights into registers first (up to MAXV 16-byte vectors per row; larger K loops),
+// before waiting for the previous kernel: the weight reads overlap that kernel's tail, and the
+// LayerNorm of the input overlaps the weight reads.
+// Entry points, by what is fused around the product (suffix _MAXV, chosen by the host from K):
 //   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
 //   gemv_bias_residual + bias, added into the residual stream y in place (projections)
-//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f)
+//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp
+// Launch with blockDim.x = 32 * warps and K * 4 bytes of dynamic shared memory.
 #include "common.cuh"
 
 #define MAX_THREADS 256
-#define MAX_K 5120
-// Rows per warp: 1 for the per-layer matrices (N of 768..3072: more, smaller blocks keep every SM
-// busy), 4 for the lm_head (50,257 rows: fewer blocks, so fewer recomputed LayerNorms).
-// Launch with blockDim.x = 32 * warps; a block covers warps * ROWS rows.
 
 enum { EPI_BIAS = 0, EPI_BIAS_GELU = 1, EPI_BIAS_RESIDUAL = 2, EPI_NONE = 3 };
 
-template <bool LN, int EPI, int ROWS_PER_WARP>
+// Vectors [first, first + 32 * MAXV) of each of the warp's rows, lane-strided; zero past the row or the matrix.
+template <int ROWS, int MAXV>
+__device__ __forceinline__ void load_weights(uint4 (&w)[ROWS][MAXV], const WT* __restrict__ W, int row0, int N, int K,
+                                             int vecs, int first, int lane) {
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        const uint4* row = reinterpret_cast<const uint4*>(W + (size_t)(row0 + r) * K);
+#pragma unroll
+        for (int i = 0; i < MAXV; i++) {
+            const int v = first + lane + 32 * i;
+            w[r][i] = row0 + r < N && v < vecs ? __ldg(row + v) : make_uint4(0, 0, 0, 0);
+        }
+    }
+}
+
+template <bool LN, int EPI, int ROWS, int MAXV>
 __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __restrict__ scale,
                                      const float* __restrict__ bias, const float* __restrict__ x,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
                                      float* __restrict__ y, int N, int K) {
-    __shared__ __align__(16) float xs[MAX_K];
+    extern __shared__ __align__(16) float xs[];
     __shared__ float scratch[32];
+    allow_next_kernel();
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    const int row0 = (blockIdx.x * warps + warp) * ROWS;
+    const int vecs = K / VEC_ELEMS;
+    uint4 w[ROWS][MAXV];
+    load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, 0, lane);
+    wait_for_previous_kernel();
+
     // Stage x in shared memory, normalised when LayerNorm is fused in (every block recomputes the
     // statistics of the same K values from L2: cheaper than a separate launch).
     float sum = 0.f;
@@ -35,26 +59,24 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     }
     __syncthreads();
 
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-    const int row0 = (blockIdx.x * warps + warp) * ROWS_PER_WARP;
-    const int vecs = K / VEC_ELEMS;
-    float acc[ROWS_PER_WARP];
+    float acc[ROWS];
 #pragma unroll
-    for (int r = 0; r < ROWS_PER_WARP; r++) acc[r] = 0.f;
-    // Rows of one warp are read together so several 16-byte loads are in flight per lane.
-#pragma unroll 4
-    for (int v = lane; v < vecs; v += 32) {
-        uint4 w[ROWS_PER_WARP];
+    for (int r = 0; r < ROWS; r++) acc[r] = 0.f;
+    for (int first = 0;;) {
 #pragma unroll
-        for (int r = 0; r < ROWS_PER_WARP; r++) {
-            const int row = row0 + r;
-            w[r] = row < N ? __ldg(reinterpret_cast<const uint4*>(W + (size_t)row * K) + v) : make_uint4(0, 0, 0, 0);
+        for (int i = 0; i < MAXV; i++) {
+            const int v = first + lane + 32 * i;
+            if (v < vecs) {
+#pragma unroll
+                for (int r = 0; r < ROWS; r++) acc[r] += dot_vec(w[r][i], xs + v * VEC_ELEMS);
+            }
         }
-#pragma unroll
-        for (int r = 0; r < ROWS_PER_WARP; r++) acc[r] += dot_vec(w[r], xs + v * VEC_ELEMS);
+        first += 32 * MAXV;
+        if (first >= vecs) break;
+        load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, first, lane);
     }
 #pragma unroll
-    for (int r = 0; r < ROWS_PER_WARP; r++) {
+    for (int r = 0; r < ROWS; r++) {
         const int row = row0 + r;
         float s = warp_sum(acc[r]);
         if (lane != 0 || row >= N) continue;
@@ -68,19 +90,22 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     }
 }
 
-extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln_bias(const WT* W, const float* scale, const float* bias, const float* x,
-    const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_BIAS, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
-}
-extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln_bias_gelu(const WT* W, const float* scale, const float* bias, const float* x,
-    const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_BIAS_GELU, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
-}
-extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_bias_residual(const WT* W, const float* scale, const float* bias, const float* x,
-    const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<false, EPI_BIAS_RESIDUAL, 1>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
-}
-extern "C" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln(const WT* W, const float* scale, const float* bias, const float* x,
-    const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {
-    gemv<true, EPI_NONE, 4>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);
-}
+#define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV)                                                                       \
+    extern "C" __global__ void __launch_bounds__(MAX_THREADS) NAME##_##MAXV(                                         \
+        const WT* W, const float* scale, const float* bias, const float* x, const float* ln_w, const float* ln_b,   \
+        float eps, float* y, int N, int K) {                                                                         \
+        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);                                      \
+    }
+
+// The vector counts per lane the host may pick (FusedDecoder.GemvVectorsPerLane lists the same).
+#define GEMV_SIZES(NAME, LN, EPI)                                                                                    \
+    GEMV_ENTRY(NAME, LN, EPI, 1, 2) GEMV_ENTRY(NAME, LN, EPI, 1, 4) GEMV_ENTRY(NAME, LN, EPI, 1, 8)                 \
+    GEMV_ENTRY(NAME, LN, EPI, 1, 12) GEMV_ENTRY(NAME, LN, EPI, 1, 16) GEMV_ENTRY(NAME, LN, EPI, 1, 24)
+
+GEMV_SIZES(gemv_ln_bias, true, EPI_BIAS)
+GEMV_SIZES(gemv_ln_bias_gelu, true, EPI_BIAS_GELU)
+GEMV_SIZES(gemv_bias_residual, false, EPI_BIAS_RESIDUAL)
+// The lm_head: 4 rows per warp, so fewer blocks recompute ln_f (FusedDecoder.LmHeadVectorsPerLane).
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 2)
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 4)
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 8)

@@ -1,18 +1,35 @@
 // Picks the next token on the GPU, with no host synchronisation: greedy argmax, or temperature +
 // top-k + the exponential race (argmax of p_i / E_i with E_i ~ Exp(1), i.e. argmax of
-// logit_i / T - log E_i). One block; each pass re-reads the logits, which the lm_head just wrote
-// and which stay in L2 (200 KB for GPT-2). The k-th largest logit is found
-// by a radix select over the logits' order-preserving bit patterns (ties at the threshold are kept).
+// logit_i / T - log E_i). The top-k set is the k largest logits, ties broken towards the smaller
+// token id, so it always holds exactly k tokens.
+// Two phases in one launch: each block takes a chunk of the logits and writes its candidates (its
+// own top k, or its best token when only one is needed); the last block to finish picks among all
+// candidates. Selection is a radix select over 64-bit keys: the logit's order-preserving bits
+// above the complemented token id, so keys are unique and larger means better.
 // The token goes to the next step's input, to the token history, and to a host-mapped ring that
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
 
-#define THREADS 1024
+#define THREADS 256
+#define MAX_CHUNK 1024
+#define MAX_STAGED 4096 // candidates the last block copies into shared memory before selecting
 
-__device__ __forceinline__ unsigned int order_key(float f) {
-    unsigned int u = __float_as_uint(f);
+typedef unsigned long long Key; // 0 is no candidate: every real key is larger
+
+__device__ __forceinline__ unsigned int order_bits(float f) {
+    const unsigned int u = __float_as_uint(f);
     return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
 }
+
+__device__ __forceinline__ float from_order_bits(unsigned int b) {
+    return __uint_as_float((b & 0x80000000u) ? (b & 0x7fffffffu) : ~b);
+}
+
+__device__ __forceinline__ Key make_key(float value, int token) {
+    return ((Key)order_bits(value) << 32) | (0xffffffffu - (unsigned int)token);
+}
+
+__device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (unsigned int)k); }
 
 __device__ __forceinline__ float uniform01(unsigned long long seed, unsigned long long step, unsigned int i) {
     unsigned long long z = seed + 0x9E3779B97F4A7C15ull * (step * 0x100000001ull + i + 1);
@@ -22,106 +39,159 @@ __device__ __forceinline__ float uniform01(unsigned long long seed, unsigned lon
     return ((float)(z >> 40) + 0.5f) * (1.0f / 16777216.0f); // in (0, 1)
 }
 
-// Block-wide argmax of (value, index); the smallest index wins ties.
-__device__ void block_argmax(float& best, int& arg, float* sv, int* si) {
+// The race's score of token i: logit / T + Gumbel noise drawn from (seed, step, i).
+__device__ __forceinline__ float race_score(float logit, float inv_temperature, unsigned long long seed, int step, int i) {
+    return logit * inv_temperature - __logf(-__logf(uniform01(seed, step, (unsigned int)i)));
+}
+
+__device__ Key block_max(Key v, Key* scratch) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) {
-        float v = __shfl_xor_sync(0xffffffffu, best, o);
-        int i = __shfl_xor_sync(0xffffffffu, arg, o);
-        if (v > best || (v == best && i < arg)) { best = v; arg = i; }
-    }
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    if (lane == 0) { sv[warp] = best; si[warp] = arg; }
+    for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, v, o); v = u > v ? u : v; }
     __syncthreads();
-    if (warp == 0) {
-        best = sv[lane]; arg = si[lane];
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1) {
-            float v = __shfl_xor_sync(0xffffffffu, best, o);
-            int i = __shfl_xor_sync(0xffffffffu, arg, o);
-            if (v > best || (v == best && i < arg)) { best = v; arg = i; }
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = v;
+    __syncthreads();
+    v = 0;
+    for (int w = 0; w < THREADS / 32; w++) v = scratch[w] > v ? scratch[w] : v;
+    return v;
+}
+
+// The threshold key with exactly k of the n keys (zeros excluded) at or above it, found 8 bits at a
+// time from the top, stopping as soon as the chosen bin holds exactly the keys still needed. key(i)
+// reads the i-th key; every thread gets the result. Needs k <= the count of nonzero keys.
+template <typename KeyAt>
+__device__ Key select_threshold(KeyAt key, int n, int k, unsigned int* hist, Key* chosen, unsigned int* needed) {
+    Key prefix = 0, mask = 0;
+    unsigned int remaining = k;
+    for (int shift = 56; shift >= 0; shift -= 8) {
+        hist[threadIdx.x] = 0; // THREADS == 256 bins
+        __syncthreads();
+        for (int base = 0; base < n; base += THREADS) {
+            const int i = base + threadIdx.x;
+            const Key v = i < n ? key(i) : 0;
+            const bool in = v != 0 && (v & mask) == prefix;
+            const unsigned int bin = in ? (unsigned int)(v >> shift) & 0xffu : 256u;
+            // Lanes with the same bin add once: far fewer shared-memory atomics on crowded bins.
+            const unsigned int peers = __match_any_sync(0xffffffffu, bin);
+            if (in && (threadIdx.x & 31) == __ffs(peers) - 1) atomicAdd(&hist[bin], __popc(peers));
         }
+        __syncthreads();
+        if (threadIdx.x < 32) {
+            // Lane l owns bins 255-8l .. 248-8l; a prefix sum from the top finds the bin holding the k-th largest.
+            unsigned int local = 0;
+            for (int b = 0; b < 8; b++) local += hist[255 - 8 * threadIdx.x - b];
+            unsigned int incl = local;
+#pragma unroll
+            for (int o = 1; o < 32; o <<= 1) {
+                const unsigned int up = __shfl_up_sync(0xffffffffu, incl, o);
+                if ((int)threadIdx.x >= o) incl += up;
+            }
+            const unsigned int excl = incl - local;
+            if (excl < remaining && incl >= remaining) {
+                unsigned int above = excl;
+                for (int b = 0; b < 8; b++) {
+                    const unsigned int bin = 255 - 8 * threadIdx.x - b, c = hist[bin];
+                    if (above + c >= remaining) {
+                        *chosen = prefix | ((Key)bin << shift);
+                        *needed = above + c == remaining ? 0u : remaining - above; // 0: the whole bin is in
+                        break;
+                    }
+                    above += c;
+                }
+            }
+        }
+        __syncthreads();
+        prefix = *chosen;
+        mask |= (Key)0xff << shift;
+        remaining = *needed;
+        __syncthreads();
+        if (remaining == 0) break;
     }
+    return prefix; // the kept keys are exactly those >= prefix
 }
 
 // state: [0] current token (the next step's input), [1] its position, [2] the step counter.
 // seed_ptr: the sample's seed, in device memory so one captured graph serves every sample.
+// candidates: gridDim.x * per_block keys; per_block = min(k, chunk) for top-k, else 1.
 extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const float* __restrict__ logits, int V, int greedy, float inv_temperature, int top_k,
     const unsigned long long* __restrict__ seed_ptr, int* __restrict__ state, int* __restrict__ history,
-    volatile int* __restrict__ host_ring, int ring_capacity) {
+    volatile int* __restrict__ host_ring, int ring_capacity, Key* __restrict__ candidates, unsigned int* __restrict__ counter) {
+    __shared__ Key keys[MAX_STAGED];
+    __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
-    __shared__ unsigned int chosen_prefix, chosen_remaining;
-    __shared__ float sv[32];
-    __shared__ int si[32];
+    __shared__ Key chosen;
+    __shared__ unsigned int needed, written;
+    __shared__ bool last;
+    allow_next_kernel();
+    wait_for_previous_kernel();
 
-    // Every lane runs the same number of iterations, so the warp-wide __match_any_sync below is converged.
-    const int rounds = (V + THREADS - 1) / THREADS;
-
-    unsigned int threshold = 0; // keys >= threshold are in the top k
-    if (!greedy && top_k > 0 && top_k < V) {
-        unsigned int prefix = 0, mask = 0, remaining = top_k;
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            for (int b = threadIdx.x; b < 256; b += THREADS) hist[b] = 0;
-            __syncthreads();
-            for (int j = 0; j < rounds; j++) {
-                const int i = j * THREADS + threadIdx.x;
-                const unsigned int key = i < V ? order_key(logits[i]) : 0u;
-                const bool in = i < V && (key & mask) == prefix;
-                const unsigned int bin = in ? (key >> shift) & 0xFFu : 256u;
-                // Lanes with the same bin add once: far fewer shared-memory atomics on crowded bins.
-                const unsigned int peers = __match_any_sync(0xffffffffu, bin);
-                if (in && (threadIdx.x & 31) == __ffs(peers) - 1) atomicAdd(&hist[bin], __popc(peers));
-            }
-            __syncthreads();
-            if (threadIdx.x < 32) {
-                // Lane l owns bins 255-8l .. 248-8l; a prefix sum from the top finds the bin holding the k-th largest.
-                unsigned int local = 0;
-                for (int b = 0; b < 8; b++) local += hist[255 - 8 * threadIdx.x - b];
-                unsigned int incl = local;
-#pragma unroll
-                for (int o = 1; o < 32; o <<= 1) {
-                    unsigned int n = __shfl_up_sync(0xffffffffu, incl, o);
-                    if ((int)threadIdx.x >= o) incl += n;
-                }
-                const unsigned int excl = incl - local;
-                if (excl < remaining && incl >= remaining) {
-                    unsigned int above = excl;
-                    for (int b = 0; b < 8; b++) {
-                        const unsigned int bin = 255 - 8 * threadIdx.x - b, c = hist[bin];
-                        if (above + c >= remaining) { chosen_prefix = bin; chosen_remaining = remaining - above; break; }
-                        above += c;
-                    }
-                }
-            }
-            __syncthreads();
-            prefix |= chosen_prefix << shift;
-            mask |= 0xFFu << shift;
-            remaining = chosen_remaining;
-            __syncthreads();
-        }
-        threshold = prefix;
-    }
-
+    const int chunk = (V + gridDim.x - 1) / gridDim.x;
+    const int c0 = blockIdx.x * chunk, n = max(0, min(V, c0 + chunk) - c0);
+    const bool top_k_mode = !greedy && top_k > 0 && top_k < V;
+    const int per_block = top_k_mode ? min(top_k, chunk) : 1;
     const int step = state[2];
     const unsigned long long seed = *seed_ptr;
-    float best = -INFINITY;
-    int arg = 0x7fffffff;
-    for (int i = threadIdx.x; i < V; i += THREADS) {
-        const float logit = logits[i];
-        if (order_key(logit) < threshold) continue;
-        float score = logit;
-        if (!greedy) score = logit * inv_temperature - __logf(-__logf(uniform01(seed, step, i)));
-        if (score > best || (score == best && i < arg)) { best = score; arg = i; }
+
+    // Phase 1: this block's candidates. Greedy and the top-k set rank by logit; the race over every
+    // token ranks by race score, so only the block's winner goes on.
+    Key* mine = candidates + (size_t)blockIdx.x * per_block;
+    if (per_block == 1) {
+        Key best = 0;
+        for (int i = threadIdx.x; i < n; i += THREADS) {
+            const float logit = logits[c0 + i];
+            const Key k = make_key(greedy || top_k_mode ? logit : race_score(logit, inv_temperature, seed, step, c0 + i), c0 + i);
+            best = k > best ? k : best;
+        }
+        best = block_max(best, scratch);
+        if (threadIdx.x == 0) mine[0] = best;
+    } else {
+        for (int i = threadIdx.x; i < n; i += THREADS) keys[i] = make_key(logits[c0 + i], c0 + i);
+        if (threadIdx.x == 0) written = 0;
+        __syncthreads();
+        const Key threshold = n > per_block ? select_threshold([&](int i) { return keys[i]; }, n, per_block, hist, &chosen, &needed) : 1;
+        for (int i = threadIdx.x; i < n; i += THREADS)
+            if (keys[i] >= threshold) mine[atomicAdd(&written, 1u)] = keys[i];
+        __syncthreads();
+        for (int i = (int)(written + threadIdx.x); i < per_block; i += THREADS) mine[i] = 0;
     }
-    block_argmax(best, arg, sv, si);
+
+    // The last block to finish picks the token.
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0) last = atomicAdd(counter, 1u) == gridDim.x - 1;
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    const int total = gridDim.x * per_block;
+    int token;
+    if (per_block == 1) {
+        Key best = 0;
+        for (int i = threadIdx.x; i < total; i += THREADS) { const Key k = __ldcg(candidates + i); best = k > best ? k : best; }
+        token = token_of(block_max(best, scratch));
+    } else {
+        const bool staged = total <= MAX_STAGED;
+        if (staged) for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
+        __syncthreads();
+        const auto at = [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); };
+        const Key threshold = select_threshold(at, total, top_k, hist, &chosen, &needed);
+        Key best = 0;
+        for (int i = threadIdx.x; i < total; i += THREADS) {
+            const Key k = at(i);
+            if (k == 0 || k < threshold) continue;
+            const int t = token_of(k);
+            const Key race = make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
+            best = race > best ? race : best;
+        }
+        token = token_of(block_max(best, scratch));
+    }
     if (threadIdx.x == 0) {
-        state[0] = arg;
+        state[0] = token;
         state[1] += 1;
         state[2] = step + 1;
-        history[step] = arg;
+        history[step] = token;
+        *counter = 0;
         if (step < ring_capacity) {
-            host_ring[step] = arg;
+            host_ring[step] = token;
             __threadfence_system();
         }
     }

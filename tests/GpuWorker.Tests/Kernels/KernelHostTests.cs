@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using GptBench.GpuWorker.Kernels;
+using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,11 +73,54 @@ public class KernelHostTests
     [Fact]
     public void Every_kernel_source_ships_beside_the_engine()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "Kernels");
         foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu" })
-            Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing from {folder}");
-        // Each kernel file names its entry points extern "C", which the host looks up by name.
-        Assert.Contains("extern \"C\" __global__ void __launch_bounds__(MAX_THREADS) gemv_ln_bias(", File.ReadAllText(Path.Combine(folder, "gemv.cu")));
-        Assert.Contains("sample_token(", File.ReadAllText(Path.Combine(folder, "sampling.cu")));
+            Assert.True(File.Exists(Path.Combine(KernelFolder, file)), $"{file} is missing from {KernelFolder}");
+        Assert.Contains("sample_token(", Source("sampling.cu"));
     }
+
+    [Theory]
+    [InlineData("gemv_ln_bias", 2304, 768, 8, "gemv_ln_bias_4", 576u)]         // gpt2 QKV: 96 vectors a row, 3 a lane
+    [InlineData("gemv_bias_residual", 768, 3072, 8, "gemv_bias_residual_12", 192u)] // gpt2 MLP down: 12 a lane
+    [InlineData("gemv_bias_residual", 1280, 5120, 8, "gemv_bias_residual_24", 320u)] // gpt2-large MLP down: 20 a lane
+    [InlineData("gemv_ln_bias", 2304, 768, 16, "gemv_ln_bias_2", 576u)]        // int8: 48 vectors a row
+    [InlineData("gemv_bias_residual", 768, 16384, 8, "gemv_bias_residual_24", 192u)] // more than any look-ahead: the largest, looping
+    [InlineData("gemv_ln", 50257, 768, 8, "gemv_ln_4", 1571u)]                 // the lm_head: 32 rows a block
+    public void Gemv_launch_takes_the_smallest_look_ahead_that_holds_a_lane_share_of_a_row(string kernel, int n, int k, int vectorElements, string name, uint blocks)
+    {
+        var launch = FusedDecoder.GemvLaunch(kernel, n, k, vectorElements);
+        Assert.Equal(name, launch.Name);
+        Assert.Equal((blocks, 1u, 1u), launch.Grid);
+        Assert.Equal((uint)(4 * k), launch.SharedBytes);
+    }
+
+    [Fact]
+    public void Every_entry_point_the_host_can_pick_is_instantiated_in_the_source()
+    {
+        var gemv = Source("gemv.cu");
+        foreach (var v in FusedDecoder.GemvVectorsPerLane)
+            Assert.Contains($"GEMV_ENTRY(NAME, LN, EPI, 1, {v})", gemv);
+        foreach (var v in FusedDecoder.LmHeadVectorsPerLane)
+            Assert.Contains($"GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, {v})", gemv);
+        foreach (var name in new[] { "gemv_ln_bias", "gemv_ln_bias_gelu", "gemv_bias_residual" })
+            Assert.Contains($"GEMV_SIZES({name},", gemv);
+        foreach (var preset in new[] { "gpt2", "gpt2-medium", "gpt2-large" })
+        {
+            var config = Presets.All[preset];
+            Assert.Equal($"attention_decode_{config.HeadDim}", FusedDecoder.AttentionKernel(config));
+            Assert.Contains($"ATTENTION_ENTRY({config.HeadDim})", Source("attention.cu"));
+        }
+    }
+
+    [Fact]
+    public void Attention_refuses_a_head_size_it_has_no_kernel_for()
+    {
+        var odd = Presets.All["gpt2"] with { NEmbd = 576 }; // 12 heads of 48
+        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.AttentionKernel(odd));
+        Assert.Contains("head sizes 32, 64, 128", error.Message);
+        Assert.Contains("48", error.Message);
+    }
+
+    static string KernelFolder => Path.Combine(AppContext.BaseDirectory, "Kernels");
+
+    static string Source(string file) => File.ReadAllText(Path.Combine(KernelFolder, file));
 }
