@@ -38,29 +38,51 @@ def weight_shapes(cfg):
     return shapes
 
 
-def make_weights(cfg, seed=SEED):
-    """float32 weights: embeddings N(0, 0.1); other matrices N(0, 1.6 / sqrt(fan_in)); biases N(0, 0.02);
-    layer-norm gains 1 + N(0, 0.1).
+def varied_weight(rng, name, shape, cfg):
+    """The "varied" recipe, for the tiny and gpt2 goldens: embeddings N(0, 0.1); other matrices
+    N(0, 1.6 / sqrt(fan_in)); biases N(0, 0.02); layer-norm gains 1 + N(0, 0.1).
 
     HF's own init (N(0, 0.02) everywhere, biases 0, gains 1) gives a near-uniform next-token distribution whose
     greedy continuation repeats one token, which would exercise neither positions nor the KV cache. These scales
     give varied continuations with clear top-2 margins, and non-trivial biases and gains, so that a swapped or
-    missing one changes the logits.
+    missing one changes the logits. The price is large activations: HF's own bf16 logits are 1e-2 or more from its
+    fp32 ones on the gpt2 shape.
     """
+    kind = name.split(".")[-2]
+    if kind.startswith("ln") and name.endswith("weight"):
+        return 1.0 + rng.normal(0.0, 0.1, size=shape)
+    if name.endswith("bias"):
+        return rng.normal(0.0, 0.02, size=shape)
+    if kind in ("wte", "wpe"):
+        return rng.normal(0.0, 0.1, size=shape)
+    return rng.normal(0.0, 1.6 / np.sqrt(shape[0]), size=shape)
+
+
+def gpt2_init_weight(rng, name, shape, cfg):
+    """The "gpt2-init" recipe, GPT-2's own initialisation as HF's GPT2PreTrainedModel._init_weights does it:
+    matrices and embeddings N(0, 0.02), the two c_proj matrices N(0, 0.02 / sqrt(2 n_layer)), biases 0,
+    layer-norm gains 1. Realistic activation scales, for bounding bf16 logits; greedy may repeat tokens.
+    """
+    kind = name.split(".")[-2]
+    if kind.startswith("ln") and name.endswith("weight"):
+        return np.ones(shape)
+    if name.endswith("bias"):
+        return np.zeros(shape)
+    std = 0.02 / np.sqrt(2 * cfg["n_layer"]) if kind == "c_proj" else 0.02
+    return rng.normal(0.0, std, size=shape)
+
+
+RECIPES = {"varied": varied_weight, "gpt2-init": gpt2_init_weight}
+
+# Each golden: its shape and its weight recipe.
+GOLDENS = {"tiny": (TINY, "varied"), "gpt2": (GPT2, "varied"), "gpt2-init": (GPT2, "gpt2-init")}
+
+
+def make_weights(cfg, recipe="varied", seed=SEED):
+    """float32 weights by one of RECIPES, drawn from RandomState(seed) in weight_shapes order."""
     rng = np.random.RandomState(seed)
-    weights = {}
-    for name, shape in weight_shapes(cfg):
-        kind = name.split(".")[-2]
-        if kind.startswith("ln") and name.endswith("weight"):
-            values = 1.0 + rng.normal(0.0, 0.1, size=shape)
-        elif name.endswith("bias"):
-            values = rng.normal(0.0, 0.02, size=shape)
-        elif kind in ("wte", "wpe"):
-            values = rng.normal(0.0, 0.1, size=shape)
-        else:
-            values = rng.normal(0.0, 1.6 / np.sqrt(shape[0]), size=shape)
-        weights[name] = values.astype(np.float32)
-    return weights
+    weight = RECIPES[recipe]
+    return {name: weight(rng, name, shape, cfg).astype(np.float32) for name, shape in weight_shapes(cfg)}
 
 
 def make_prompts(cfg, seed=SEED):
@@ -112,8 +134,9 @@ def write_safetensors(path, tensors):
             f.write(np.ascontiguousarray(tensors[name], dtype="<f4").tobytes())
 
 
-def write_golden(folder, source, cfg, cases):
-    """golden.json: where it came from, the shape, and per prompt its logits and greedy continuations."""
-    golden = {"source": source, "seed": SEED, "config": cfg, "cases": cases}
+def write_golden(folder, source, cfg, recipe, cases):
+    """golden.json: where it came from, the shape and weight recipe, and per prompt its logits and greedy
+    continuations."""
+    golden = {"source": source, "seed": SEED, "weights": recipe, "config": cfg, "cases": cases}
     with open(os.path.join(folder, "golden.json"), "w") as f:
         json.dump(golden, f, indent=1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden outputs of HF transformers' GPT2LMHeadModel, for the C# GPT-2 to match.
 
-For two shapes, the committed tiny one and GPT-2 small's, this builds GPT2LMHeadModel, overwrites every
+For each golden of golden_common.GOLDENS (the committed tiny one; gpt2, GPT-2 small's shape with the "varied"
+weights; gpt2-init, the same shape with GPT-2's own initialisation), this builds GPT2LMHeadModel, overwrites every
 parameter with golden_common.make_weights (numpy-seeded, so independent of torch's init), saves it with
 save_pretrained, and writes golden.json: per prompt, fp32 logits (every position for tiny, a few for gpt2),
 bf16 logits likewise, and 64-token greedy continuations in fp32 and bf16 (each new token the argmax of a full
@@ -10,9 +11,9 @@ differ, so the committed golden file stands on two independent implementations.
 
 Run on a machine with torch and transformers (the GPU machine; no network needed):
 
-    python3 scripts/golden/make_golden.py --out OUT
+    python3 scripts/golden/make_golden.py --out OUT            # or --only tiny|gpt2|gpt2-init
     # OUT/tiny/{config.json,model.safetensors,golden.json} replace tests/GpuWorker.Tests/Golden/tiny/
-    # OUT/gpt2/ is ~500 MB: not committed; the C# check-golden command reads it on the GPU machine.
+    # OUT/gpt2/ and OUT/gpt2-init/ are ~500 MB each: not committed; check-golden reads them on the GPU machine.
 """
 import argparse
 import copy
@@ -84,10 +85,13 @@ def check_against_numpy(cfg, weights, prompt, hf_logits):
     return error
 
 
-def make(name, cfg, out, device, all_positions):
+def make(name, out, device):
+    """Every logits position for tiny (and the numpy cross-check); a few for the gpt2-shaped ones."""
+    cfg, recipe = common.GOLDENS[name]
+    tiny = name == "tiny"
     folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
-    weights = common.make_weights(cfg)
+    weights = common.make_weights(cfg, recipe)
     model = build_model(cfg, weights, device)
     model.save_pretrained(folder)
     check_saved_weights(folder, weights)
@@ -98,7 +102,7 @@ def make(name, cfg, out, device, all_positions):
         count = common.greedy_count(cfg, prompt)
         fp32 = logits_of(model, prompt)
         bf16 = logits_of(model_bf16, prompt)
-        positions = list(range(len(prompt))) if all_positions else sorted({0, len(prompt) // 2, len(prompt) - 1})
+        positions = list(range(len(prompt))) if tiny else sorted({0, len(prompt) // 2, len(prompt) - 1})
         greedy_fp32, margin_fp32 = greedy(model, prompt, count)
         greedy_bf16, margin_bf16 = greedy(model_bf16, prompt, count)
         cases.append(dict(name=case, prompt=prompt, logits_positions=positions,
@@ -108,7 +112,7 @@ def make(name, cfg, out, device, all_positions):
                           greedy_bf16=greedy_bf16, greedy_bf16_min_margin=margin_bf16))
         report = f"{name}/{case}: {len(prompt)} prompt tokens, {count} greedy, fp32 margin {margin_fp32:.2e}, " \
                  f"bf16 agrees with fp32 on {sum(a == b for a, b in zip(greedy_fp32, greedy_bf16))}/{count} tokens"
-        if name == "tiny":
+        if tiny:
             report += f", HF vs numpy {check_against_numpy(cfg, weights, prompt, fp32):.1e}"
             numpy_greedy, _ = numpy_gpt2.greedy(weights, cfg, prompt, count)
             if numpy_greedy != greedy_fp32:
@@ -118,22 +122,20 @@ def make(name, cfg, out, device, all_positions):
     device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     source = (f"HF transformers {transformers.__version__} GPT2LMHeadModel, torch {torch.__version__}, "
               f"{device_name}, fp32 matmuls at full precision (scripts/golden/make_golden.py)")
-    common.write_golden(folder, source, cfg, cases)
+    common.write_golden(folder, source, cfg, recipe, cases)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", required=True, help="folder that gets tiny/ and gpt2/")
+    parser.add_argument("--out", required=True, help="folder that gets one subfolder per golden")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--only", choices=["tiny", "gpt2"], help="make just one of the two")
+    parser.add_argument("--only", choices=list(common.GOLDENS), help="make just this golden")
     args = parser.parse_args()
 
     torch.set_float32_matmul_precision("highest")  # no TF32: the fp32 golden must be fp32
     device = torch.device(args.device)
-    if args.only in (None, "tiny"):
-        make("tiny", common.TINY, args.out, device, all_positions=True)
-    if args.only in (None, "gpt2"):
-        make("gpt2", common.GPT2, args.out, device, all_positions=False)
+    for name in [args.only] if args.only else common.GOLDENS:
+        make(name, args.out, device)
 
 
 if __name__ == "__main__":

@@ -67,8 +67,8 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    cfg = common.TINY
-    weights = common.make_weights(cfg)
+    cfg, recipe = common.GOLDENS["tiny"]
+    weights = common.make_weights(cfg, recipe)
     common.write_config(args.out, cfg)
     # The names GPT2LMHeadModel.save_pretrained writes; the tied lm_head.weight is left out, as HF does.
     common.write_safetensors(os.path.join(args.out, "model.safetensors"),
@@ -83,7 +83,7 @@ def main():
                           greedy_fp32_min_margin=margin))
         print(f"{name}: {len(prompt)} prompt tokens, {len(continuation)} greedy, smallest top-2 margin {margin:.2e}")
     common.write_golden(args.out, "numpy float64 (scripts/golden/numpy_gpt2.py): provisional, until "
-                        "make_golden.py's HF transformers output replaces it", cfg, cases)
+                        "make_golden.py's HF transformers output replaces it", cfg, recipe, cases)
 
 
 if __name__ == "__main__":
