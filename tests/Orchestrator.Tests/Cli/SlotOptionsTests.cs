@@ -1,3 +1,4 @@
+using Akka.Actor;
 using GptBench.Analysis.Cli;
 using GptBench.Orchestrator.Cli;
 using GptBench.Orchestrator.Engines;
@@ -17,6 +18,7 @@ public class SlotOptionsTests
         var slots = Slots([0, 1], "--gpus", "0,1,0");
         Assert.Equal(["gpu0", "gpu1", "gpu0.1"], slots.Select(s => s.Name));
         Assert.Equal([0, 1, 0], slots.Select(s => s.Gpu!.Value));
+        Assert.All(slots, s => Assert.True(ActorPath.IsValidPathElement($"worker-{s.Name}"), s.Name)); // the worker actors' names
 
         var launch = EngineLauncher.For(slots[2], new ModelSpec(Preset: "tiny"), "tiny", "static", "fp32", "cuda");
         Assert.Equal("0", launch.StartInfo.Environment["CUDA_VISIBLE_DEVICES"]);
