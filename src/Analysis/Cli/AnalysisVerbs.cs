@@ -22,7 +22,7 @@ public static class AnalysisVerbs
         Run(args, ResultsOptions, HelpText.Results, stdout, stderr, parsed =>
         {
             if (parsed.Positionals.Count != 1)
-                throw new UsageException("expected one of: sweeps, trials, samples, export");
+                throw new UsageException("expected one of: sweeps, trials, samples, slots, export");
             var what = parsed.Positionals[0];
             var format = CommonOptions.Format(parsed, TableFormat.Table);
             if (what == "export" && (parsed.Value("format") is null || format == TableFormat.Table))
@@ -35,11 +35,14 @@ public static class AnalysisVerbs
                 "sweeps" => ResultTables.Sweeps(query.Sweeps(filter).Select(s => (s, query.TrialsOf(s)))),
                 "trials" => ResultTables.Trials(query.Trials(filter).Select(r => (r, query.Statistics(r))).ToList()),
                 "samples" or "export" => ResultTables.Samples(query.Samples(filter)),
-                _ => throw new UsageException($"unknown listing '{what}' (expected sweeps, trials, samples or export)"),
+                "slots" => SlotTable.Of(query.Samples(filter)),
+                _ => throw new UsageException($"unknown listing '{what}' (expected sweeps, trials, samples, slots or export)"),
             };
             if (parsed.Value("out") is not { } path)
             {
                 TableWriter.Write(table, format, stdout);
+                if (what == "slots" && format == TableFormat.Table)
+                    foreach (var line in SlotTable.Totals(query.Samples(filter))) stdout.WriteLine(line);
                 return Ok;
             }
             using (var file = new StreamWriter(path)) TableWriter.Write(table, format, file);

@@ -17,13 +17,16 @@ static class HelpText
         """;
 
     public const string Results = $"""
-        usage: gptbench results sweeps|trials|samples [filters] [--format table|csv|json] [--out FILE] [--db PATH]
+        usage: gptbench results sweeps|trials|samples|slots [filters] [--format table|csv|json] [--out FILE] [--db PATH]
                gptbench results export --format csv|json [--out FILE] [filters] [--db PATH]
 
         Lists what the store holds. 'trials' shows each trial's statistics computed from its samples:
         median, mean with its Student-t 95% interval, standard deviation, p10/p90 and Tukey outliers
         (1.5 IQR) of TTFT and tokens/s, inter-token latency p50/p90/p99, achieved bandwidth and its share
         of the GPU's known limit. 'export' writes one row per sample with its trial's parameters.
+        'slots' shows, for each trial point, each worker slot that ran it (slot name, host, the GPU its
+        engine saw): trials, samples, median tokens/s and TTFT with p10..p90, then each slot's totals.
+        Trials and samples also name their slot and GPU UUID.
 
         filters:
         {Filters}

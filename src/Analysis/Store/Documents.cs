@@ -54,6 +54,7 @@ public sealed class TrialDoc
     public int Attempts { get; set; }
     public string? Error { get; set; }
     public string? EnvironmentId { get; set; }
+    /// <summary>The worker slot that ran the trial (its last attempt): gpu0, gpu0.1, cpu1; on a cluster prefixed by its node.</summary>
     public string? Worker { get; set; }
     public DateTime? FinishedUtc { get; set; }
 }
@@ -88,5 +89,9 @@ public sealed class EnvironmentDoc
     public string TorchSharp { get; set; } = "";
     public string DotNet { get; set; } = "";
     public string? VisibleDevices { get; set; }
+    /// <summary>The GPU as the engine process saw it: its UUID, its ordinal there, how many it saw (null on the CPU).</summary>
+    public string? GpuUuid { get; set; }
+    public int? GpuIndex { get; set; }
+    public int? GpuCount { get; set; }
     public string GitCommit { get; set; } = "";
 }

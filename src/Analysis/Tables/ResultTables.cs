@@ -26,10 +26,11 @@ public static class ResultTables
     {
         var table = new Table([
             new("environment"), new("host"), new("cpu"), new("device"), new("gpu"), new("driver"), new("cuda_runtime"),
-            new("libtorch"), new("torchsharp"), new("dotnet"), new("visible_devices"), new("git_commit")]);
+            new("libtorch"), new("torchsharp"), new("dotnet"), new("visible_devices"), new("gpu_uuid"), new("gpu_index"),
+            new("gpus_seen"), new("git_commit")]);
         foreach (var e in environments)
             table.Add(e.Id, e.Host, e.Cpu, e.Device, e.GpuName, e.Driver, e.CudaRuntime,
-                e.Libtorch, e.TorchSharp, e.DotNet, e.VisibleDevices, e.GitCommit);
+                e.Libtorch, e.TorchSharp, e.DotNet, e.VisibleDevices, e.GpuUuid, e.GpuIndex, e.GpuCount, e.GitCommit);
         return table;
     }
 
@@ -50,7 +51,7 @@ public static class ResultTables
             new("sweep_id"), new("trial"), new("model"), new("engine"), new("dtype"), new("device"),
             new("input_tokens"), new("output_tokens"), new("sampling"),
             .. axes.Select(a => new Column("axis." + a)),
-            new("status"), new("samples"), .. stats, new("gpu")]);
+            new("status"), new("samples"), .. stats, new("gpu"), new("slot"), new("gpu_uuid")]);
         foreach (var (row, s) in trials)
         {
             var t = row.Trial;
@@ -58,7 +59,7 @@ public static class ResultTables
                 t.SweepId, t.TrialHash, t.Model, t.Engine, t.Dtype, t.Device, t.InputTokens, t.OutputTokens,
                 TrialLabels.Sampling(t), .. axes.Select(a => t.Axes.GetValueOrDefault(a)),
                 t.Status, s?.Ttft.Count ?? 0, .. s is null ? new object?[stats.Length] : StatisticsCells(s),
-                row.Environment?.GpuName]);
+                row.Environment?.GpuName, t.Worker, row.Environment?.GpuUuid]);
         }
         return table;
     }
@@ -82,7 +83,7 @@ public static class ResultTables
             .. axes.Select(a => new Column("axis." + a)),
             new("sample"), new("ttft_ms", Ms), new("tokens_per_s", Rate), new("tokens"), new("itl_median_ms", Ms),
             new("weight_bytes_per_token"), new("cache_bytes_per_token"), new("achieved_gb_s", Ms),
-            new("gpu"), new("host"), new("created_utc")]);
+            new("gpu"), new("host"), new("slot"), new("gpu_uuid"), new("created_utc")]);
         foreach (var (row, s) in samples)
         {
             var t = row.Trial;
@@ -92,7 +93,7 @@ public static class ResultTables
                 t.Greedy, t.Temperature, t.TopK, t.Seed, .. axes.Select(a => t.Axes.GetValueOrDefault(a)),
                 s.Index, s.TtftMs, s.TokensPerSecond, s.TokenArrivalMs.Length, gaps.P50,
                 s.WeightBytesPerToken, s.CacheBytesPerToken, SampleBandwidth.AchievedBytesPerSecond(s) / 1e9,
-                row.Environment?.GpuName, row.Environment?.Host ?? row.Sweep.Host, s.CreatedUtc]);
+                row.Environment?.GpuName, row.Environment?.Host ?? row.Sweep.Host, t.Worker, row.Environment?.GpuUuid, s.CreatedUtc]);
         }
         return table;
     }

@@ -12,11 +12,15 @@ public static class EnvironmentProbe
     {
         var library = TorchRuntime.Initialize();
         string device = "cpu";
-        string? gpu = null, driver = null, runtime = null;
+        string? gpu = null, driver = null, runtime = null, uuid = null;
+        int? index = null, count = null;
         if (library.HasCuda && torch.cuda.is_available())
         {
+            // Engines run on "cuda", libtorch's device 0: the one CUDA_VISIBLE_DEVICES leaves first.
             device = "cuda";
-            (gpu, driver, runtime) = CudaApi.Describe(0);
+            index = 0;
+            (gpu, driver, runtime) = CudaApi.Describe(index.Value);
+            (uuid, count) = CudaApi.Identify(index.Value);
         }
         return new EnvironmentInfo(
             Host: Environment.MachineName,
@@ -28,7 +32,10 @@ public static class EnvironmentProbe
             Libtorch: library.Version,
             TorchSharp: TorchRuntime.TorchSharpVersion,
             DotNet: RuntimeInformation.FrameworkDescription,
-            VisibleDevices: Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
+            VisibleDevices: Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"),
+            GpuUuid: uuid,
+            GpuIndex: index,
+            GpuCount: count);
     }
 
     static string CpuModel()

@@ -45,6 +45,8 @@ internal static partial class CudaApi
     [LibraryImport(Driver)] public static partial int cuInit(uint flags);
     [LibraryImport(Driver)] public static partial int cuDeviceGet(out int device, int ordinal);
     [LibraryImport(Driver)] public static unsafe partial int cuDeviceGetName(byte* name, int length, int device);
+    [LibraryImport(Driver)] public static partial int cuDeviceGetCount(out int count);
+    [LibraryImport(Driver)] public static unsafe partial int cuDeviceGetUuid(byte* uuid, int device);
 
     /// <summary>c10::cuda::CUDAStream: 16 trivially-copyable bytes, passed and returned by value.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -96,6 +98,21 @@ internal static partial class CudaApi
         if (File.Exists(moduleVersionFile) && Regex.Match(File.ReadAllText(moduleVersionFile), @"Kernel Module\s+(\S+)") is { Success: true } m)
             driver = $"{m.Groups[1].Value} ({driver})";
         return (System.Text.Encoding.ASCII.GetString(name).TrimEnd('\0'), driver, Dotted(runtime));
+    }
+
+    /// <summary>
+    /// The device at this ordinal (as this process numbers them, after CUDA_VISIBLE_DEVICES), with its UUID
+    /// in nvidia-smi's form (GPU-xxxxxxxx-xxxx-...), and how many devices the process sees in all.
+    /// </summary>
+    public static unsafe (string Uuid, int Count) Identify(int ordinal)
+    {
+        CheckDriver(cuInit(0), nameof(cuInit));
+        CheckDriver(cuDeviceGetCount(out var count), nameof(cuDeviceGetCount));
+        CheckDriver(cuDeviceGet(out var device, ordinal), nameof(cuDeviceGet));
+        var uuid = new byte[16];
+        fixed (byte* p = uuid)
+            CheckDriver(cuDeviceGetUuid(p, device), nameof(cuDeviceGetUuid));
+        return ("GPU-" + new Guid(uuid, bigEndian: true).ToString("D"), count);
     }
 
     static string Dotted(int version) => $"{version / 1000}.{version % 1000 / 10}";

@@ -36,7 +36,11 @@ public sealed record ModelSpec(string? Preset = null, string? Path = null, long 
 /// <summary>Greedy (argmax) when <see cref="Greedy"/>; otherwise temperature + top-k.</summary>
 public sealed record SamplingSpec(bool Greedy = true, double Temperature = 1.0, int TopK = 0);
 
-/// <summary>What the engine process reports about where it runs.</summary>
+/// <summary>
+/// What the engine process reports about where it runs, seen from inside it: on CUDA the GPU it runs on
+/// (GpuName, GpuUuid, GpuIndex: its ordinal as this process numbers devices), how many GPUs it sees
+/// (GpuCount: 1 when pinned) and the CUDA_VISIBLE_DEVICES it was given. The GPU fields are null on the CPU.
+/// </summary>
 public sealed record EnvironmentInfo(
     string Host,
     string Cpu,
@@ -47,7 +51,10 @@ public sealed record EnvironmentInfo(
     string Libtorch,
     string TorchSharp,
     string DotNet,
-    string? VisibleDevices);
+    string? VisibleDevices,
+    string? GpuUuid = null,
+    int? GpuIndex = null,
+    int? GpuCount = null);
 
 // engine -> orchestrator, first line after start
 public sealed record Hello(EnvironmentInfo Environment) : Message;

@@ -155,8 +155,17 @@ def _environment():
         "torchSharp": "transformers " + transformers.__version__ if transformers is not None else "transformers not installed",
         "dotNet": "python " + platform.python_version(),
         "visibleDevices": os.environ.get("CUDA_VISIBLE_DEVICES"),
+        "gpuUuid": _gpu_uuid() if cuda else None,
+        "gpuIndex": torch.cuda.current_device() if cuda else None,
+        "gpuCount": torch.cuda.device_count() if cuda else None,
     }
     return {name: value for name, value in environment.items() if value is not None}
+
+
+def _gpu_uuid():
+    """The GPU's UUID in nvidia-smi's form (GPU-...), when this torch reports it."""
+    uuid = getattr(sys.modules["torch"].cuda.get_device_properties(0), "uuid", None)
+    return f"GPU-{uuid}" if uuid is not None else None
 
 
 def _cpu_name():

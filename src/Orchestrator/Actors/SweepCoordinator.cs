@@ -312,10 +312,11 @@ public sealed class SweepCoordinator : ReceiveActor
         {
             Host = e.Host, Cpu = e.Cpu, Device = e.Device, GpuName = e.GpuName, Driver = e.Driver,
             CudaRuntime = e.CudaRuntime, Libtorch = e.Libtorch, TorchSharp = e.TorchSharp, DotNet = e.DotNet,
-            VisibleDevices = e.VisibleDevices, GitCommit = gitCommit,
+            VisibleDevices = e.VisibleDevices, GpuUuid = e.GpuUuid, GpuIndex = e.GpuIndex, GpuCount = e.GpuCount, GitCommit = gitCommit,
         };
         doc.Id = Canonical.Hash(string.Join('\u001f', doc.Host, doc.Cpu, doc.Device, doc.GpuName, doc.Driver,
-            doc.CudaRuntime, doc.Libtorch, doc.TorchSharp, doc.DotNet, doc.VisibleDevices, doc.GitCommit));
+            doc.CudaRuntime, doc.Libtorch, doc.TorchSharp, doc.DotNet, doc.VisibleDevices, doc.GitCommit,
+            doc.GpuUuid, doc.GpuIndex, doc.GpuCount));
         return doc;
     }
 }

@@ -26,15 +26,14 @@ public static class ClusterCommands
           --akka-config FILE extra Akka HOCON, applied last (TLS, failure-detector timings)
         """;
 
-    public const string WorkerHelp = """
+    public const string WorkerHelp = $"""
         usage: gptbench worker --join HOST:P [--gpus 0,1 | --cpu-slots N] [--host ADDR] [--bind ADDR] [--port P] [--akka-config FILE]
 
-        Runs a worker node: one worker per GPU (its engine processes pinned with CUDA_VISIBLE_DEVICES)
+        Runs a worker node: one worker per GPU slot (its engine processes pinned with CUDA_VISIBLE_DEVICES)
         or N CPU slots, each pulling trials from the coordinator at HOST:P. If the coordinator goes away
         or the cluster removes this node, it starts again and keeps trying to join. Runs until Ctrl-C.
           --join HOST:P      the coordinator (`gptbench serve`)
-          --gpus LIST        GPU indexes (default: every visible GPU when a CUDA libtorch is found)
-          --cpu-slots N      CPU slots when there are no GPUs (default 1)
+        {SlotOptions.Help}
           --host ADDR        the address the coordinator reaches this node by (default 127.0.0.1)
           --bind ADDR        the interface to listen on (default: --host)
           --port P           port to listen on (default: any free one)
@@ -76,13 +75,11 @@ public static class ClusterCommands
 
     public static async Task<int> WorkerAsync(string[] argv)
     {
-        var args = new Args(argv, ["join", "gpus", "cpu-slots", "host", "bind", "port", "akka-config"], []);
+        var args = new Args(argv, ["join", .. SlotOptions.Names, "host", "bind", "port", "akka-config"], []);
         NoPositionals(args, "worker");
         var join = NodeAddress.Parse(args.Option("join") ?? throw new UsageException("--join HOST:PORT is required"), "join");
-        if (args.Option("gpus") is not null && args.Option("cpu-slots") is not null)
-            throw new UsageException("give --gpus or --cpu-slots, not both");
         var endpoint = Endpoint(args, args.IntOption("port", 0, min: 1));
-        var slots = Slots(args);
+        var slots = SlotOptions.From(args, GpuInventory.UsableGpus());
         var ran = await ClusterHosts.RunNodeAsync("worker", () => ClusterHosts.Worker(endpoint, join, slots));
         return ran ? ExitCodes.Success : ExitCodes.Failure;
     }
@@ -138,24 +135,5 @@ public static class ClusterCommands
     {
         var host = args.Option("host") ?? "127.0.0.1";
         return new NodeEndpoint(host, args.Option("bind") ?? host, port, NodeEndpoint.ReadExtraConfig(args.Option("akka-config")));
-    }
-
-    /// <summary>--gpus as given, else --cpu-slots, else the visible GPUs when a CUDA libtorch is found, else one CPU slot.</summary>
-    static IReadOnlyList<WorkerSlot> Slots(Args args)
-    {
-        if (args.Option("gpus") is { } list)
-        {
-            var gpus = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(g => int.TryParse(g, out var i) && i >= 0 ? i : throw new UsageException($"--gpus must list GPU indexes like 0,1, got '{list}'"))
-                .Distinct().ToList();
-            if (gpus.Count == 0) throw new UsageException("--gpus lists no GPU");
-            return gpus.Select(WorkerSlot.ForGpu).ToList();
-        }
-        if (args.Option("cpu-slots") is not null)
-            return WorkerSlot.Cpus(args.IntOption("cpu-slots", 1, min: 1));
-        var visible = GpuInventory.VisibleGpus();
-        return visible.Count > 0 && TorchLocator.CudaTorchLib() is not null
-            ? visible.Select(WorkerSlot.ForGpu).ToList()
-            : WorkerSlot.Cpus(1);
     }
 }

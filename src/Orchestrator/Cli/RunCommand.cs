@@ -12,29 +12,26 @@ namespace GptBench.Orchestrator.Cli;
 /// <summary>`gptbench run FILE.yaml`: the whole sweep on this machine, resumable.</summary>
 public static class RunCommand
 {
-    public const string Help = """
-        usage: gptbench run FILE.yaml [--db PATH] [--fresh] [--cpu-slots N] [--max-attempts N] [--plain]
+    public const string Help = $"""
+        usage: gptbench run FILE.yaml [--db PATH] [--fresh] [--gpus LIST | --cpu-slots N] [--max-attempts N] [--plain]
 
-        Runs every trial of the experiment on this machine: one worker per visible GPU, or
-        --cpu-slots workers (default 1) when there is none. Running the same file again resumes
-        its newest sweep (finished trials are skipped); --fresh starts a new sweep.
+        Runs every trial of the experiment on this machine: one worker per visible GPU, or one CPU
+        worker when there is none; each worker pulls the next trial when it is free. Running the same
+        file again resumes its newest sweep (finished trials are skipped); --fresh starts a new sweep.
           --db PATH          result store (default: $GPTBENCH_DB or ./gptbench.db)
+        {SlotOptions.Help}
           --max-attempts N   tries per trial before it is marked failed (default 2)
           --plain            log lines instead of the live display (the default when stdout is not a terminal)
         """;
 
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["db", "cpu-slots", "max-attempts"], ["fresh", "plain"]);
+        var args = new Args(argv, ["db", .. SlotOptions.Names, "max-attempts"], ["fresh", "plain"]);
         if (args.Positionals.Count != 1) throw new UsageException("run takes one experiment file");
         var experiment = ExperimentLoader.Load(args.Positionals[0]);
-        var cpuSlots = args.IntOption("cpu-slots", 1, min: 1);
         var maxAttempts = args.IntOption("max-attempts", 2, min: 1);
-
-        var devices = DeviceResolver.For(experiment);
-        var slots = devices.Gpus.Count > 0
-            ? devices.Gpus.Select(WorkerSlot.ForGpu).ToList()
-            : WorkerSlot.Cpus(cpuSlots);
+        var slots = SlotOptions.From(args, GpuInventory.UsableGpus());
+        var devices = DeviceResolver.For(experiment, slots);
 
         var gitCommit = BuildInfo.GitCommit;
         using var store = new ResultStore(args.DbPath());
@@ -53,33 +50,32 @@ public static class RunCommand
 }
 
 /// <summary>
-/// Turns each trial's `device` into the one it runs on, before anything runs: `auto` picks CUDA when a
-/// GPU and a CUDA libtorch are present, else the CPU (said once); `cuda` without them is bad input.
+/// Turns each trial's `device` into the one it runs on, before anything runs: `auto` picks CUDA when the
+/// workers have GPU slots, else the CPU (said once); `cuda` without a GPU slot is bad input.
 /// </summary>
-public sealed record DeviceResolver(IReadOnlyList<int> Gpus, bool CudaUsable)
+public sealed record DeviceResolver(bool CudaUsable)
 {
-    public static DeviceResolver For(Experiment experiment)
+    public static DeviceResolver For(Experiment experiment, IReadOnlyList<WorkerSlot> slots)
     {
-        var gpus = GpuInventory.VisibleGpus();
-        var cudaLib = gpus.Count > 0 ? TorchLocator.CudaTorchLib() : null;
-        var resolver = new DeviceResolver(cudaLib is null ? [] : gpus, cudaLib is not null);
+        var gpuSlots = slots.Count(s => s.Gpu is not null);
+        var resolver = new DeviceResolver(gpuSlots > 0);
         var wantsCuda = experiment.Trials.Any(t => t.Device == "cuda");
         if (wantsCuda && !resolver.CudaUsable)
-        {
-            var why = gpus.Count == 0
-                ? "no NVIDIA GPU is visible"
-                : "no CUDA libtorch was found (set GPTBENCH_LIBTORCH to torch's lib folder, or install PyTorch with CUDA for python3)";
-            throw new UsageException($"{experiment.File}: device: cuda, but {why}");
-        }
+            throw new UsageException($"{experiment.File}: device: cuda, but {WhyNoCuda()}");
         if (experiment.Trials.Any(t => t.Device == "auto"))
             Console.Error.WriteLine(resolver.CudaUsable
-                ? $"device auto: using CUDA ({gpus.Count} GPU(s))"
+                ? $"device auto: using CUDA ({gpuSlots} GPU worker(s))"
                 : "device auto: no usable CUDA GPU, running on the CPU");
         var cpuOnly = experiment.Trials.FirstOrDefault(t => EngineNames.NeedsCuda(t.Engine) && resolver.Resolve(t.Device) == "cpu");
         if (cpuOnly is not null)
             throw new UsageException($"{experiment.File}: engine {cpuOnly.Engine} needs a CUDA device, but its trials would run on the CPU");
         return resolver;
     }
+
+    static string WhyNoCuda() =>
+        GpuInventory.VisibleGpus().Count == 0 ? "no NVIDIA GPU is visible"
+        : TorchLocator.CudaTorchLib() is null ? "no CUDA libtorch was found (set GPTBENCH_LIBTORCH to torch's lib folder, or install PyTorch with CUDA for python3)"
+        : "--cpu-slots asks for CPU workers only";
 
     public string Resolve(string device) => device == "auto" ? (CudaUsable ? "cuda" : "cpu") : device;
 }

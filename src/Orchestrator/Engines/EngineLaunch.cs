@@ -18,6 +18,20 @@ public sealed record WorkerSlot(string Name, int? Gpu, int? CpuThreads = null)
 {
     public static WorkerSlot ForGpu(int index) => new($"gpu{index}", index);
 
+    /// <summary>
+    /// One slot per listed GPU; a GPU listed again gets another slot on it (gpu0, gpu0.1, ...), so
+    /// several workers can share one GPU.
+    /// </summary>
+    public static IReadOnlyList<WorkerSlot> ForGpus(IEnumerable<int> gpus)
+    {
+        var seen = new Dictionary<int, int>();
+        return gpus.Select(gpu =>
+        {
+            var repeat = seen[gpu] = seen.GetValueOrDefault(gpu, -1) + 1;
+            return repeat == 0 ? ForGpu(gpu) : new WorkerSlot($"gpu{gpu}.{repeat}", gpu);
+        }).ToList();
+    }
+
     /// <summary>Slot <paramref name="index"/> of <paramref name="slots"/> CPU slots on this machine.</summary>
     public static WorkerSlot ForCpu(int index, int slots) => new($"cpu{index}", null, Math.Max(1, Environment.ProcessorCount / slots));
 

@@ -3,6 +3,13 @@ namespace GptBench.Orchestrator.Engines;
 /// <summary>Counts the NVIDIA GPUs the driver exposes (honouring CUDA_VISIBLE_DEVICES of this process).</summary>
 public static class GpuInventory
 {
+    /// <summary>The visible GPUs when a CUDA libtorch is found to run engines on them, else none.</summary>
+    public static IReadOnlyList<int> UsableGpus()
+    {
+        var visible = VisibleGpus();
+        return visible.Count > 0 && TorchLocator.CudaTorchLib() is not null ? visible : [];
+    }
+
     public static IReadOnlyList<int> VisibleGpus()
     {
         const string driverDir = "/proc/driver/nvidia/gpus";

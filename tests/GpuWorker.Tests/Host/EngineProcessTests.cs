@@ -17,6 +17,7 @@ public class EngineProcessTests
         using var engine = new EngineProcess();
         var hello = engine.Receive<Hello>();
         Assert.Equal("cpu", hello.Environment.Device);
+        Assert.Equal((null, null, null), (hello.Environment.GpuUuid, hello.Environment.GpuIndex, hello.Environment.GpuCount));
         Assert.False(string.IsNullOrEmpty(hello.Environment.Libtorch));
         Assert.StartsWith("0.107", hello.Environment.TorchSharp);
         Assert.Contains(".NET", hello.Environment.DotNet);

@@ -30,6 +30,18 @@ public class RepositoryExperimentTests
     }
 
     [Fact]
+    public void Two_workers_runs_each_point_with_three_seeds_so_both_workers_get_every_point()
+    {
+        var experiment = Load("two-workers.yaml");
+        Assert.Equal(3 * 2 * 3, experiment.Trials.Count);
+        Assert.Equal(3 * 2, experiment.Trials.Select(trial => trial.GroupKey).Distinct().Count());
+        Assert.All(experiment.Trials.GroupBy(trial => (trial.Engine, trial.InputTokens, trial.OutputTokens)), point =>
+            Assert.Equal([0L, 1L, 2L], point.Select(trial => trial.Model.Seed)));
+        Assert.All(experiment.Trials, trial =>
+            Assert.Equal(("gpt2", "bf16", "cuda", 3), (trial.ModelName, trial.Dtype, trial.Device, trial.Repeats)));
+    }
+
+    [Fact]
     public void Seed_figures_hold_both_sweeps_for_every_engine_of_ours()
     {
         var experiment = Load("seed-figures.yaml");

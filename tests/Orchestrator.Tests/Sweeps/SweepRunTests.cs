@@ -53,6 +53,46 @@ public class SweepRunTests
     }
 
     [Fact]
+    public void Two_cpu_slots_share_the_trials_and_every_sample_names_its_slot_and_device()
+    {
+        const int trialCount = 4, repeats = 2;
+        using var dir = new TempFolder();
+        var file = dir.Write("e2e.yaml", Experiment(inputs: trialCount, repeats: repeats));
+        var (code, output) = GptbenchProcess.Run(dir.Root, "run", file, "--db", "r.db", "--plain", "--cpu-slots", "2");
+        Assert.True(code == 0, output);
+
+        using (var store = new ResultStore(Path.Combine(dir.Root, "r.db"), readOnly: true))
+        {
+            var trials = store.Trials.FindAll().ToList();
+            Assert.Equal(trialCount, trials.Count);
+            Assert.All(trials, t => Assert.Equal((TrialStatus.Done, 1), (t.Status, t.Attempts))); // no trial ran twice
+            Assert.Equal(["cpu0", "cpu1"], trials.Select(t => t.Worker).Distinct().Order()); // both workers pulled trials
+            StoreAssertions.AssertNoHalfTrials(store, repeats);
+            var environment = Assert.Single(store.Environments.FindAll()); // both engines saw the same CPU and no GPU
+            Assert.Equal(("cpu", null, null), (environment.Device, environment.GpuUuid, environment.GpuCount));
+        }
+
+        var export = CsvRows(dir, "export");
+        Assert.Equal(trialCount * repeats, export.Count);
+        Assert.All(export, row => Assert.Contains(row["slot"], new[] { "cpu0", "cpu1" }));
+
+        var slots = CsvRows(dir, "slots");
+        Assert.Equal(trialCount, slots.Count); // one row per point: each point was one trial on one slot
+        Assert.Equal(trialCount * repeats, slots.Sum(row => int.Parse(row["samples"])));
+        Assert.All(slots, row => Assert.Equal(("cpu", "1"), (row["device"], row["trials"])));
+    }
+
+    /// <summary>`gptbench results WHAT --format csv` as rows of column name to value (no value here holds a comma).</summary>
+    static List<Dictionary<string, string>> CsvRows(TempFolder dir, string what)
+    {
+        var (code, csv) = GptbenchProcess.Run(dir.Root, "results", what, "--db", "r.db", "--format", "csv");
+        Assert.True(code == 0, csv);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(line => header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+    }
+
+    [Fact]
     public void Fresh_starts_a_new_sweep()
     {
         using var dir = new TempFolder();
