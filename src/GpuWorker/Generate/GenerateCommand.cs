@@ -14,9 +14,9 @@ namespace GptBench.GpuWorker.Generate;
 /// </summary>
 public static class GenerateCommand
 {
-    public const string Usage =
+    public static readonly string Usage =
         "usage: generate --model DIR|PRESET --prompt TEXT --tokens N [--greedy] [--temperature T] [--top-k K]\n"
-        + "                [--engine eager|static|cuda-graph] [--dtype fp32|bf16|fp16] [--device cpu|cuda] [--seed S]\n"
+        + $"                [--engine {string.Join('|', EngineNames.Ours)}] [--dtype {string.Join('|', DtypeNames.All)}] [--device cpu|cuda] [--seed S]\n"
         + "  --device defaults to cuda where the libtorch found has it, else cpu.\n"
         + "  DIR: an HF checkpoint folder (config.json, model.safetensors); PRESET: "
         + "one of the presets, with seeded random weights (the text is then gibberish).\n"
@@ -78,7 +78,7 @@ public static class GenerateCommand
         var dtype = EngineFactory.ParseDtype(options.ValueOr("--dtype", "fp32"));
         var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
         using var model = LoadModel(options.Required("--model"), dtype, device, seed, log);
-        using var engine = EngineFactory.Create(options.ValueOr("--engine", EngineNames.Static), model);
+        using var engine = EngineFactory.Create(options.ValueOr("--engine", EngineNames.Static), model, options.ValueOr("--dtype", "fp32"));
         engine.Prepare(sampling);
 
         var decoder = new StreamingDecoder();

@@ -53,13 +53,16 @@ internal static unsafe partial class CudaDriver
         return function;
     }
 
+    /// <summary>GPTBENCH_KERNEL_OVERLAP=0 launches every kernel only after the previous one ends (to measure what overlap buys).</summary>
+    static readonly bool Overlap = Environment.GetEnvironmentVariable("GPTBENCH_KERNEL_OVERLAP") != "0";
+
     public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, uint sharedBytes, IntPtr stream, void** arguments)
     {
         var overlap = new LaunchAttribute { Id = ProgrammaticStreamSerialization, Value = 1 };
         var config = new LaunchConfig
         {
             GridX = grid.X, GridY = grid.Y, GridZ = grid.Z, BlockX = blockThreads, BlockY = 1, BlockZ = 1,
-            SharedBytes = sharedBytes, Stream = stream, Attributes = &overlap, AttributeCount = 1,
+            SharedBytes = sharedBytes, Stream = stream, Attributes = &overlap, AttributeCount = Overlap ? 1u : 0u,
         };
         Check(cuLaunchKernelEx(&config, function, arguments, null), $"cuLaunchKernelEx({name})");
     }

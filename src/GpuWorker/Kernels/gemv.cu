@@ -1,9 +1,9 @@
 // Batch-1 matrix-vector products for every linear layer of GPT-2: y[N] = W[N,K] x[K] (+ bias ...).
 // Weights are stored row-major [out, in]; each warp streams ROWS whole rows with 16-byte loads.
 // At batch 1 a layer's product is too small to hide memory latency by itself, so each lane loads its
-// share of the weights into registers first (up to MAXV 16-byte vectors per row; larger K loops),
-// before waiting for the previous kernel: the weight reads overlap that kernel's tail, and the
-// LayerNorm of the input overlaps the weight reads.
+// share of the weights (and its rows' scale and bias) into registers first (up to MAXV 16-byte vectors
+// per row; larger K loops), before waiting for the previous kernel: the weight reads overlap that
+// kernel's tail, and the LayerNorm of the input overlaps the weight reads.
 // Entry points, by what is fused around the product (suffix _MAXV, chosen by the host from K):
 //   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
@@ -44,6 +44,17 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     const int vecs = K / VEC_ELEMS;
     uint4 w[ROWS][MAXV];
     load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, 0, lane);
+    float row_scale[ROWS], row_bias[ROWS];
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        const bool mine = lane == 0 && row0 + r < N;
+#if defined(WEIGHTS_INT8)
+        row_scale[r] = mine ? scale[row0 + r] : 0.f;
+#else
+        row_scale[r] = 1.f;
+#endif
+        row_bias[r] = mine && EPI != EPI_NONE ? bias[row0 + r] : 0.f;
+    }
     wait_for_previous_kernel();
 
     // Stage x in shared memory, normalised when LayerNorm is fused in (every block recomputes the
@@ -80,10 +91,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         const int row = row0 + r;
         float s = warp_sum(acc[r]);
         if (lane != 0 || row >= N) continue;
-#if defined(WEIGHTS_INT8)
-        s *= scale[row];
-#endif
-        if (EPI != EPI_NONE) s += bias[row];
+        s = s * row_scale[r] + row_bias[r];
         if (EPI == EPI_BIAS_GELU) s = gelu_tanh(s);
         if (EPI == EPI_BIAS_RESIDUAL) s += y[row];
         y[row] = s;
