@@ -15,9 +15,10 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 internal sealed class FusedDecoder : IDisposable
 {
-    public const int AttentionSlices = 16;
+    public const int AttentionSlices = 16;           // at most attention.cu's MAX_SLICES
     const int MaxSlice = 1024;                       // attention.cu MAX_SLICE
     const uint AttentionThreads = 128, EmbedThreads = 256;
+    const int MaxSharedBytes = 48 * 1024; // dynamic shared memory a launch gets without opting in
     static readonly int[] AttentionHeadSizes = [32, 64, 128];
 
     /// <summary>The 16-byte vectors per lane and row that gemv.cu's per-layer entry points load ahead (their suffixes).</summary>
@@ -108,7 +109,8 @@ internal sealed class FusedDecoder : IDisposable
     /// <summary>
     /// How gemv.cu runs <paramref name="kernel"/> over an [n, k] matrix whose 16-byte vectors hold
     /// <paramref name="vectorElements"/> weights: the entry point (the smallest look-ahead that holds a lane's
-    /// share of a row, else the largest, which loops), blocks, threads, and the shared memory for x.
+    /// share of a row, else the largest, which loops), blocks, threads, and the shared memory for x (and LayerNorm's
+    /// gain and bias).
     /// </summary>
     public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) GemvLaunch(string kernel, int n, int k, int vectorElements)
     {
@@ -117,7 +119,10 @@ internal sealed class FusedDecoder : IDisposable
         var sizes = lmHead ? LmHeadVectorsPerLane : GemvVectorsPerLane;
         var perLane = (k / vectorElements + 31) / 32;
         var size = sizes.FirstOrDefault(v => v >= perLane, sizes[^1]);
-        return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)(4 * k));
+        var shared = 4 * k * (kernel.StartsWith("gemv_ln", StringComparison.Ordinal) ? 3 : 1); // x, and LayerNorm's gain and bias
+        if (shared > MaxSharedBytes)
+            throw new ArgumentException($"the fused engine's {kernel} holds at most {MaxSharedBytes} bytes of inputs in shared memory; {n}x{k} needs {shared}");
+        return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)shared);
     }
 
     void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)

@@ -11,6 +11,7 @@
 #define THREADS 128
 #define MAX_SLICE 1024
 #define PREFETCH 4
+#define MAX_SLICES 32
 
 template <int D>
 struct Head {
@@ -55,8 +56,8 @@ __device__ __forceinline__ void attention(
     __shared__ float score[MAX_SLICE];
     __shared__ float scratch[32];
     __shared__ float warp_out[THREADS / 32][D];
+    __shared__ float slice_weight[MAX_SLICES];
     __shared__ bool last;
-    allow_next_kernel();
 
     const int pos = *pos_ptr;
     const int len = pos + 1;
@@ -73,6 +74,7 @@ __device__ __forceinline__ void attention(
         vpre[p] = cached ? *reinterpret_cast<const uint4*>(vcache + (head_row + t) * D + 8 * j) : zero;
     }
     wait_for_previous_kernel();
+    allow_next_kernel();
 
     const float* kh = qkv + C + h * D;
     const float* vh = qkv + 2 * C + h * D;
@@ -157,21 +159,20 @@ __device__ __forceinline__ void attention(
     __syncthreads();
     if (!last) return;
     __threadfence();
+    // Each slice's weight exp(m_i - max m) / sum, loaded by one thread per slice at once, not in a serial loop.
     const float* base = partial + (size_t)h * S * (D + 2);
-    float gm = -INFINITY;
-    for (int i = 0; i < S; i++) gm = fmaxf(gm, __ldcg(base + i * (D + 2) + D));
-    float gl = 0.f;
-    for (int i = 0; i < S; i++) {
-        const float mi = __ldcg(base + i * (D + 2) + D);
-        if (mi != -INFINITY) gl += __ldcg(base + i * (D + 2) + D + 1) * __expf(mi - gm);
-    }
+    const float mi = threadIdx.x < S ? __ldcg(base + threadIdx.x * (D + 2) + D) : -INFINITY;
+    const float li = threadIdx.x < S ? __ldcg(base + threadIdx.x * (D + 2) + D + 1) : 0.f;
+    float gm = warp_max(threadIdx.x < 32 ? mi : -INFINITY);
+    const float wi = mi == -INFINITY ? 0.f : __expf(mi - gm);
+    const float gl = warp_sum(threadIdx.x < 32 ? li * wi : 0.f);
+    if (threadIdx.x < S) slice_weight[threadIdx.x] = wi / gl;
+    __syncthreads();
     for (int d = threadIdx.x; d < D; d += THREADS) {
         float acc = 0.f;
-        for (int i = 0; i < S; i++) {
-            const float mi = __ldcg(base + i * (D + 2) + D);
-            if (mi != -INFINITY) acc += __ldcg(base + i * (D + 2) + d) * __expf(mi - gm);
-        }
-        out[h * D + d] = acc / gl;
+#pragma unroll 8
+        for (int i = 0; i < S; i++) acc += __ldcg(base + i * (D + 2) + d) * slice_weight[i]; // empty slices hold zeros
+        out[h * D + d] = acc;
     }
     if (threadIdx.x == 0) counters[h] = 0;
 }

@@ -22,10 +22,10 @@ typedef signed char WT;
 #endif
 
 // Programmatic dependent launch (Hopper and later). Every kernel here is launched so that the next kernel on
-// the stream may start before it ends: each kernel calls allow_next_kernel() first, may then read what no
-// kernel of the same graph writes (weights; cache rows of earlier steps), and calls
-// wait_for_previous_kernel() before touching anything an earlier kernel writes or that a later one reads.
-// Without the launch attribute, or before sm_90, both are no-ops and launches are ordered as usual.
+// the stream may start before it ends. A kernel first reads what no kernel of the same graph writes (weights;
+// cache rows of earlier steps), then calls wait_for_previous_kernel() before touching anything an earlier
+// kernel writes or a later one reads, then allow_next_kernel(): so only the next kernel starts early (to load
+// its own weights), not every kernel after it. Without the launch attribute, or before sm_90, both are no-ops.
 __device__ __forceinline__ void allow_next_kernel() {
 #if __CUDA_ARCH__ >= 900
     asm volatile("griddepcontrol.launch_dependents;" ::: "memory");

@@ -6,8 +6,8 @@ extern "C" __global__ void embed(const WT* __restrict__ wte, const float* __rest
                                  const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
                                  const int* __restrict__ token, const int* __restrict__ pos,
                                  float* __restrict__ x, int C) {
-    allow_next_kernel();
     wait_for_previous_kernel();
+    allow_next_kernel();
     const int t = *token, p = *pos;
     for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x) {
 #if defined(WEIGHTS_INT8)

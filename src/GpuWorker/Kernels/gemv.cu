@@ -9,7 +9,8 @@
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
 //   gemv_bias_residual + bias, added into the residual stream y in place (projections)
 //   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp
-// Launch with blockDim.x = 32 * warps and K * 4 bytes of dynamic shared memory.
+// Launch with blockDim.x = 32 * warps and K * 4 bytes of dynamic shared memory (3 K * 4 with LayerNorm);
+// K is a multiple of 16.
 #include "common.cuh"
 
 #define MAX_THREADS 256
@@ -36,12 +37,14 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
                                      const float* __restrict__ bias, const float* __restrict__ x,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
                                      float* __restrict__ y, int N, int K) {
+    // Shared memory: x (then normalised x), and with LayerNorm its gain and bias: K floats each.
     extern __shared__ __align__(16) float xs[];
+    float* gain = xs + K;
+    float* shift = xs + 2 * K;
     __shared__ float scratch[32];
-    allow_next_kernel();
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
     const int row0 = (blockIdx.x * warps + warp) * ROWS;
-    const int vecs = K / VEC_ELEMS;
+    const int vecs = K / VEC_ELEMS, quads = K / 4;
     uint4 w[ROWS][MAXV];
     load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, 0, lane);
     float row_scale[ROWS], row_bias[ROWS];
@@ -55,18 +58,32 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #endif
         row_bias[r] = mine && EPI != EPI_NONE ? bias[row0 + r] : 0.f;
     }
+    if (LN) {
+#pragma unroll 4
+        for (int i = threadIdx.x; i < quads; i += blockDim.x) {
+            reinterpret_cast<float4*>(gain)[i] = reinterpret_cast<const float4*>(ln_w)[i];
+            reinterpret_cast<float4*>(shift)[i] = reinterpret_cast<const float4*>(ln_b)[i];
+        }
+    }
     wait_for_previous_kernel();
+    allow_next_kernel();
 
     // Stage x in shared memory, normalised when LayerNorm is fused in (every block recomputes the
-    // statistics of the same K values from L2: cheaper than a separate launch).
+    // statistics of the same K values from L2: cheaper than a separate launch). Loads are unrolled so
+    // they are in flight together: this prologue is on every kernel's critical path.
     float sum = 0.f;
-    for (int k = threadIdx.x; k < K; k += blockDim.x) { float v = x[k]; xs[k] = v; sum += v; }
+#pragma unroll 4
+    for (int i = threadIdx.x; i < quads; i += blockDim.x) {
+        const float4 v = reinterpret_cast<const float4*>(x)[i];
+        reinterpret_cast<float4*>(xs)[i] = v;
+        sum += (v.x + v.y) + (v.z + v.w);
+    }
     if (LN) {
         const float mean = block_sum(sum, scratch) / K;
         float var = 0.f;
-        for (int k = threadIdx.x; k < K; k += blockDim.x) { float d = xs[k] - mean; var += d * d; }
+        for (int k = threadIdx.x; k < K; k += blockDim.x) { const float d = xs[k] - mean; var += d * d; }
         const float rstd = rsqrtf(block_sum(var, scratch) / K + eps);
-        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * ln_w[k] + ln_b[k];
+        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
     }
     __syncthreads();
 

@@ -122,8 +122,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     __shared__ Key chosen;
     __shared__ unsigned int needed, written;
     __shared__ bool last;
-    allow_next_kernel();
     wait_for_previous_kernel();
+    allow_next_kernel();
 
     const int chunk = (V + gridDim.x - 1) / gridDim.x;
     const int c0 = blockIdx.x * chunk, n = max(0, min(V, c0 + chunk) - c0);
@@ -137,6 +137,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     Key* mine = candidates + (size_t)blockIdx.x * per_block;
     if (per_block == 1) {
         Key best = 0;
+#pragma unroll 4
         for (int i = threadIdx.x; i < n; i += THREADS) {
             const float logit = logits[c0 + i];
             const Key k = make_key(greedy || top_k_mode ? logit : race_score(logit, inv_temperature, seed, step, c0 + i), c0 + i);
@@ -145,6 +146,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         best = block_max(best, scratch);
         if (threadIdx.x == 0) mine[0] = best;
     } else {
+#pragma unroll 4
         for (int i = threadIdx.x; i < n; i += THREADS) keys[i] = make_key(logits[c0 + i], c0 + i);
         if (threadIdx.x == 0) written = 0;
         __syncthreads();
@@ -166,11 +168,15 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     int token;
     if (per_block == 1) {
         Key best = 0;
+#pragma unroll 4
         for (int i = threadIdx.x; i < total; i += THREADS) { const Key k = __ldcg(candidates + i); best = k > best ? k : best; }
         token = token_of(block_max(best, scratch));
     } else {
         const bool staged = total <= MAX_STAGED;
-        if (staged) for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
+        if (staged) {
+#pragma unroll 8
+            for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
+        }
         __syncthreads();
         const auto at = [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); };
         const Key threshold = select_threshold(at, total, top_k, hist, &chosen, &needed);
