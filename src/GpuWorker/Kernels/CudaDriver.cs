@@ -18,7 +18,7 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] private static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Library)] private static partial int cuGetErrorString(int status, out IntPtr text);
 
-    const int ComputeCapabilityMajor = 75, ComputeCapabilityMinor = 76; // CU_DEVICE_ATTRIBUTE_*
+    const int ComputeCapabilityMajor = 75, ComputeCapabilityMinor = 76, MultiprocessorCount = 16; // CU_DEVICE_ATTRIBUTE_*
     const int ProgrammaticStreamSerialization = 6; // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
 
     /// <summary>CUlaunchConfig.</summary>
@@ -74,6 +74,14 @@ internal static unsafe partial class CudaDriver
         Check(cuDeviceGetAttribute(out var major, ComputeCapabilityMajor, device), "cuDeviceGetAttribute(major)");
         Check(cuDeviceGetAttribute(out var minor, ComputeCapabilityMinor, device), "cuDeviceGetAttribute(minor)");
         return (major, minor);
+    }
+
+    /// <summary>The number of SMs of the current context's device.</summary>
+    public static int Multiprocessors()
+    {
+        Check(cuCtxGetDevice(out var device), nameof(cuCtxGetDevice));
+        Check(cuDeviceGetAttribute(out var count, MultiprocessorCount, device), "cuDeviceGetAttribute(multiprocessors)");
+        return count;
     }
 
     static void Check(int status, string call)

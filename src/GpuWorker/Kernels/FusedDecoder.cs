@@ -32,6 +32,7 @@ internal sealed class FusedDecoder : IDisposable
     readonly KernelModule gemv, attention, embed;
     readonly TokenSampler sampler;
     readonly string attentionKernel;
+    readonly int multiprocessors;
 
     // Device workspace: activations in fp32, the step's state.
     public Tensor X { get; }
@@ -46,6 +47,7 @@ internal sealed class FusedDecoder : IDisposable
         w = weights;
         this.keysAndValues = keysAndValues;
         attentionKernel = AttentionKernel(config);
+        multiprocessors = CudaDriver.Multiprocessors();
         gemv = KernelModule.Load("gemv.cu", weights.Define);
         attention = KernelModule.Load("attention.cu", weights.Define);
         embed = KernelModule.Load("embed.cu", weights.Define);
@@ -108,14 +110,16 @@ internal sealed class FusedDecoder : IDisposable
 
     /// <summary>
     /// How gemv.cu runs <paramref name="kernel"/> over an [n, k] matrix whose 16-byte vectors hold
-    /// <paramref name="vectorElements"/> weights: the entry point (the smallest look-ahead that holds a lane's
-    /// share of a row, else the largest, which loops), blocks, threads, and the shared memory for x (and LayerNorm's
-    /// gain and bias).
+    /// <paramref name="vectorElements"/> weights on a GPU of <paramref name="multiprocessors"/> SMs: the entry
+    /// point (the smallest look-ahead that holds a lane's share of a row, else the largest, which loops),
+    /// blocks, threads, and the shared memory for x (and LayerNorm's gain and bias). A per-layer matrix gets
+    /// about one block per SM (a warp a row, 4..16 warps a block); the lm_head 32 rows a block.
     /// </summary>
-    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) GemvLaunch(string kernel, int n, int k, int vectorElements)
+    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) GemvLaunch(string kernel, int n, int k, int vectorElements, int multiprocessors)
     {
         var lmHead = kernel == "gemv_ln";
-        var (threads, rowsPerBlock) = lmHead ? (256u, 32u) : (128u, 4u);
+        var rowsPerBlock = lmHead ? 32 : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
+        var threads = lmHead ? 256u : 32u * (uint)rowsPerBlock;
         var sizes = lmHead ? LmHeadVectorsPerLane : GemvVectorsPerLane;
         var perLane = (k / vectorElements + 31) / 32;
         var size = sizes.FirstOrDefault(v => v >= perLane, sizes[^1]);
@@ -127,7 +131,7 @@ internal sealed class FusedDecoder : IDisposable
 
     void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
     {
-        var (name, grid, threads, shared) = GemvLaunch(kernel, n, k, w.VectorElements);
+        var (name, grid, threads, shared) = GemvLaunch(kernel, n, k, w.VectorElements, multiprocessors);
         gemv.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
             .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);

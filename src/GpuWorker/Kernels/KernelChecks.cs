@@ -64,7 +64,7 @@ public static class KernelChecks
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
-            var (name, grid, threads, shared) = FusedDecoder.GemvLaunch(kernel, n, k, int8 ? 16 : 8);
+            var (name, grid, threads, shared) = FusedDecoder.GemvLaunch(kernel, n, k, int8 ? 16 : 8, CudaDriver.Multiprocessors());
             Action<IntPtr, FusedWeights.Matrix> launch = (s, mm) => module.Launch(name, grid, threads, s, a => a
                 .Ptr(mm.WeightPointer).Ptr(mm.ScalePointer).Ptr(Pointers.Of(bias)).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnW)).Ptr(Pointers.Of(lnB))
                 .Float(1e-5f).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);

@@ -9,11 +9,10 @@
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
 //   gemv_bias_residual + bias, added into the residual stream y in place (projections)
 //   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp
-// Launch with blockDim.x = 32 * warps and K * 4 bytes of dynamic shared memory (3 K * 4 with LayerNorm);
-// K is a multiple of 16.
+// Launch with blockDim.x = 32 * warps (at most the entry point's bound) and K * 4 bytes of dynamic
+// shared memory (3 K * 4 with LayerNorm); K is a multiple of 16. The host sizes blocks so that each SM
+// gets about one: every block restages (and renormalises) x, so fewer, larger blocks read less of L2.
 #include "common.cuh"
-
-#define MAX_THREADS 256
 
 enum { EPI_BIAS = 0, EPI_BIAS_GELU = 1, EPI_BIAS_RESIDUAL = 2, EPI_NONE = 3 };
 
@@ -115,22 +114,23 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     }
 }
 
-#define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV)                                                                       \
-    extern "C" __global__ void __launch_bounds__(MAX_THREADS) NAME##_##MAXV(                                         \
+#define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV, THREADS)                                                              \
+    extern "C" __global__ void __launch_bounds__(THREADS) NAME##_##MAXV(                                             \
         const WT* W, const float* scale, const float* bias, const float* x, const float* ln_w, const float* ln_b,   \
         float eps, float* y, int N, int K) {                                                                         \
         gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);                                      \
     }
 
 // The vector counts per lane the host may pick (FusedDecoder.GemvVectorsPerLane lists the same).
+// Up to 512 threads a block (FusedDecoder.GemvLaunch), so at most 128 registers a thread.
 #define GEMV_SIZES(NAME, LN, EPI)                                                                                    \
-    GEMV_ENTRY(NAME, LN, EPI, 1, 2) GEMV_ENTRY(NAME, LN, EPI, 1, 4) GEMV_ENTRY(NAME, LN, EPI, 1, 8)                 \
-    GEMV_ENTRY(NAME, LN, EPI, 1, 12) GEMV_ENTRY(NAME, LN, EPI, 1, 16) GEMV_ENTRY(NAME, LN, EPI, 1, 24)
+    GEMV_ENTRY(NAME, LN, EPI, 1, 2, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 4, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 8, 512)  \
+    GEMV_ENTRY(NAME, LN, EPI, 1, 12, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 16, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 24, 512)
 
 GEMV_SIZES(gemv_ln_bias, true, EPI_BIAS)
 GEMV_SIZES(gemv_ln_bias_gelu, true, EPI_BIAS_GELU)
 GEMV_SIZES(gemv_bias_residual, false, EPI_BIAS_RESIDUAL)
 // The lm_head: 4 rows per warp, so fewer blocks recompute ln_f (FusedDecoder.LmHeadVectorsPerLane).
-GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 2)
-GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 4)
-GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 8)
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 2, 256)
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 4, 256)
+GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 8, 256)

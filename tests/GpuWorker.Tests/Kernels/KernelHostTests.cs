@@ -79,24 +79,27 @@ public class KernelHostTests
     }
 
     [Theory]
-    [InlineData("gemv_ln_bias", 2304, 768, 8, "gemv_ln_bias_4", 576u)]         // gpt2 QKV: 96 vectors a row, 3 a lane
-    [InlineData("gemv_bias_residual", 768, 3072, 8, "gemv_bias_residual_12", 192u)] // gpt2 MLP down: 12 a lane
-    [InlineData("gemv_bias_residual", 1280, 5120, 8, "gemv_bias_residual_24", 320u)] // gpt2-large MLP down: 20 a lane
-    [InlineData("gemv_ln_bias", 2304, 768, 16, "gemv_ln_bias_2", 576u)]        // int8: 48 vectors a row
-    [InlineData("gemv_bias_residual", 768, 8192, 8, "gemv_bias_residual_24", 192u)] // more than any look-ahead: the largest, looping
-    [InlineData("gemv_ln", 50257, 768, 8, "gemv_ln_4", 1571u)]                 // the lm_head: 32 rows a block
-    public void Gemv_launch_takes_the_smallest_look_ahead_that_holds_a_lane_share_of_a_row(string kernel, int n, int k, int vectorElements, string name, uint blocks)
+    [InlineData("gemv_ln_bias", 2304, 768, 8, "gemv_ln_bias_4", 144u, 512u)]         // gpt2 QKV: 96 vectors a row, 3 a lane; 16 rows a block
+    [InlineData("gemv_bias_residual", 768, 768, 8, "gemv_bias_residual_4", 128u, 192u)] // 6 rows a block: one block per SM
+    [InlineData("gemv_bias_residual", 768, 3072, 8, "gemv_bias_residual_12", 128u, 192u)] // gpt2 MLP down: 12 a lane
+    [InlineData("gemv_bias_residual", 1280, 5120, 8, "gemv_bias_residual_24", 128u, 320u)] // gpt2-large MLP down: 20 a lane
+    [InlineData("gemv_ln_bias", 2304, 768, 16, "gemv_ln_bias_2", 144u, 512u)]        // int8: 48 vectors a row
+    [InlineData("gemv_bias_residual", 768, 8192, 8, "gemv_bias_residual_24", 128u, 192u)] // more than any look-ahead: the largest, looping
+    [InlineData("gemv_ln_bias", 256, 768, 8, "gemv_ln_bias_4", 64u, 128u)]           // small: at least 4 warps a block
+    [InlineData("gemv_ln", 50257, 768, 8, "gemv_ln_4", 1571u, 256u)]                 // the lm_head: 32 rows a block
+    public void Gemv_launch_takes_the_smallest_look_ahead_and_about_one_block_per_SM(string kernel, int n, int k, int vectorElements, string name, uint blocks, uint threads)
     {
-        var launch = FusedDecoder.GemvLaunch(kernel, n, k, vectorElements);
+        var launch = FusedDecoder.GemvLaunch(kernel, n, k, vectorElements, multiprocessors: 132);
         Assert.Equal(name, launch.Name);
         Assert.Equal((blocks, 1u, 1u), launch.Grid);
+        Assert.Equal(threads, launch.Threads);
         Assert.Equal((uint)(4 * k * (kernel.StartsWith("gemv_ln") ? 3 : 1)), launch.SharedBytes);
     }
 
     [Fact]
     public void Gemv_launch_refuses_inputs_larger_than_shared_memory()
     {
-        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.GemvLaunch("gemv_ln_bias", 15360, 5120, 8));
+        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.GemvLaunch("gemv_ln_bias", 15360, 5120, 8, 132));
         Assert.Contains("49152 bytes", error.Message);
         Assert.Contains("needs 61440", error.Message);
     }
@@ -106,9 +109,9 @@ public class KernelHostTests
     {
         var gemv = Source("gemv.cu");
         foreach (var v in FusedDecoder.GemvVectorsPerLane)
-            Assert.Contains($"GEMV_ENTRY(NAME, LN, EPI, 1, {v})", gemv);
+            Assert.Contains($"GEMV_ENTRY(NAME, LN, EPI, 1, {v}, 512)", gemv);
         foreach (var v in FusedDecoder.LmHeadVectorsPerLane)
-            Assert.Contains($"GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, {v})", gemv);
+            Assert.Contains($"GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, {v}, 256)", gemv);
         foreach (var name in new[] { "gemv_ln_bias", "gemv_ln_bias_gelu", "gemv_bias_residual" })
             Assert.Contains($"GEMV_SIZES({name},", gemv);
         foreach (var preset in new[] { "gpt2", "gpt2-medium", "gpt2-large" })
