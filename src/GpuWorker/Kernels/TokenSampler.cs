@@ -10,7 +10,7 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class TokenSampler : IDisposable
 {
     const int MaxChunk = 1024, MinBlocks = 64; // sampling.cu MAX_CHUNK
-    const uint Threads = 256;                  // sampling.cu THREADS
+    const uint Threads = 1024;                 // sampling.cu THREADS
 
     readonly KernelModule module;
     readonly int vocabulary;

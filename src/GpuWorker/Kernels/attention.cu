@@ -1,7 +1,8 @@
 // Decode attention for one new token over the static KV cache, split across blocks
-// (flash-decoding): block (h, s) handles head h over the s-th slice of positions [0, pos];
-// the last block of each head to finish merges the slices. The current token's key and value
-// come from qkv (and block s == 0 stores them into the cache), so no block waits on another's write.
+// (flash-decoding): block (h, s) handles head h over the s-th slice of positions [0, pos], as many
+// slices as the context needs (up to gridDim.y); the last block of each head to finish merges them.
+// The current token's key and value come from qkv (and block s == 0 stores them into the cache), so
+// no block waits on another's write.
 // D / 8 lanes share one cached position, 16 bytes (8 dimensions) each, so a block reads
 // THREADS / (D / 8) key or value rows per pass with 16-byte loads. The rows of earlier positions
 // and the position itself were written by earlier steps (earlier graph launches), not by the
@@ -61,7 +62,9 @@ __device__ __forceinline__ void attention(
 
     const int pos = *pos_ptr;
     const int len = pos + 1;
-    const int per = (len + S - 1) / S;
+    // As few slices as keep each within what one prefetch covers: a short context is one block, no merge.
+    const int slices = min(S, (len + PREFETCH * GROUPS - 1) / (PREFETCH * GROUPS));
+    const int per = (len + slices - 1) / slices;
     const int t0 = s * per, t1 = min(len, t0 + per);
     const size_t head_row = (size_t)h * T;
     const uint4 zero = make_uint4(0, 0, 0, 0);
@@ -75,6 +78,7 @@ __device__ __forceinline__ void attention(
     }
     wait_for_previous_kernel();
     allow_next_kernel();
+    if (s >= slices) return; // no positions here (block 0, which stores the new key and value, always has some)
 
     const float* kh = qkv + C + h * D;
     const float* vh = qkv + 2 * C + h * D;
@@ -148,30 +152,32 @@ __device__ __forceinline__ void attention(
         float sum = 0.f;
 #pragma unroll
         for (int w = 0; w < THREADS / 32; w++) sum += warp_out[w][d];
-        slot[d] = sum;
+        if (slices == 1) out[h * D + d] = sum / l;
+        else slot[d] = sum;
     }
+    if (slices == 1) return;
     if (threadIdx.x == 0) { slot[D] = t1 > t0 ? m : -INFINITY; slot[D + 1] = l; }
 
     // The last slice of head h to finish merges all of them.
     __threadfence();
     __syncthreads();
-    if (threadIdx.x == 0) last = atomicAdd(&counters[h], 1u) == (unsigned)(S - 1);
+    if (threadIdx.x == 0) last = atomicAdd(&counters[h], 1u) == (unsigned)(slices - 1);
     __syncthreads();
     if (!last) return;
     __threadfence();
     // Each slice's weight exp(m_i - max m) / sum, loaded by one thread per slice at once, not in a serial loop.
     const float* base = partial + (size_t)h * S * (D + 2);
-    const float mi = threadIdx.x < S ? __ldcg(base + threadIdx.x * (D + 2) + D) : -INFINITY;
-    const float li = threadIdx.x < S ? __ldcg(base + threadIdx.x * (D + 2) + D + 1) : 0.f;
+    const float mi = threadIdx.x < slices ? __ldcg(base + threadIdx.x * (D + 2) + D) : -INFINITY;
+    const float li = threadIdx.x < slices ? __ldcg(base + threadIdx.x * (D + 2) + D + 1) : 0.f;
     float gm = warp_max(threadIdx.x < 32 ? mi : -INFINITY);
     const float wi = mi == -INFINITY ? 0.f : __expf(mi - gm);
     const float gl = warp_sum(threadIdx.x < 32 ? li * wi : 0.f);
-    if (threadIdx.x < S) slice_weight[threadIdx.x] = wi / gl;
+    if (threadIdx.x < slices) slice_weight[threadIdx.x] = wi / gl;
     __syncthreads();
     for (int d = threadIdx.x; d < D; d += THREADS) {
         float acc = 0.f;
 #pragma unroll 8
-        for (int i = 0; i < S; i++) acc += __ldcg(base + i * (D + 2) + d) * slice_weight[i]; // empty slices hold zeros
+        for (int i = 0; i < slices; i++) acc += __ldcg(base + i * (D + 2) + d) * slice_weight[i];
         out[h * D + d] = acc;
     }
     if (threadIdx.x == 0) counters[h] = 0;

@@ -10,7 +10,7 @@
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
 
-#define THREADS 256
+#define THREADS 1024 // TokenSampler.Threads
 #define MAX_CHUNK 1024
 #define MAX_STAGED 4096 // candidates the last block copies into shared memory before selecting
 
@@ -63,7 +63,7 @@ __device__ Key select_threshold(KeyAt key, int n, int k, unsigned int* hist, Key
     Key prefix = 0, mask = 0;
     unsigned int remaining = k;
     for (int shift = 56; shift >= 0; shift -= 8) {
-        hist[threadIdx.x] = 0; // THREADS == 256 bins
+        if (threadIdx.x < 256) hist[threadIdx.x] = 0;
         __syncthreads();
         for (int base = 0; base < n; base += THREADS) {
             const int i = base + threadIdx.x;
