@@ -11,7 +11,7 @@
 
 #define THREADS 128
 #define MAX_SLICE 1024
-#define PREFETCH 4
+#define PREFETCH 8
 #define MAX_SLICES 32
 
 template <int D>

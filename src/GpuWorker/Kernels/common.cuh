@@ -25,7 +25,9 @@ typedef signed char WT;
 // the stream may start before it ends. A kernel first reads what no kernel of the same graph writes (weights;
 // cache rows of earlier steps), then calls wait_for_previous_kernel() before touching anything an earlier
 // kernel writes or a later one reads, then allow_next_kernel(): so only the next kernel starts early (to load
-// its own weights), not every kernel after it. Without the launch attribute, or before sm_90, both are no-ops.
+// its own weights), not every kernel after it. So a kernel that has not waited yet overlaps only the kernel
+// before it: what older kernels wrote is already complete and may be read before waiting too. Without the
+// launch attribute, or before sm_90, both calls are no-ops.
 __device__ __forceinline__ void allow_next_kernel() {
 #if __CUDA_ARCH__ >= 900
     asm volatile("griddepcontrol.launch_dependents;" ::: "memory");

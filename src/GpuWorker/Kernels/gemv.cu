@@ -56,6 +56,9 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         row_scale[r] = 1.f;
 #endif
         row_bias[r] = mine && EPI != EPI_NONE ? bias[row0 + r] : 0.f;
+        // The residual stream was last written two kernels back (attention and the MLP's first half sit
+        // between), so it is complete already.
+        if (EPI == EPI_BIAS_RESIDUAL && mine) row_bias[r] += y[row0 + r];
     }
     if (LN) {
 #pragma unroll 4
@@ -109,7 +112,6 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         if (lane != 0 || row >= N) continue;
         s = s * row_scale[r] + row_bias[r];
         if (EPI == EPI_BIAS_GELU) s = gelu_tanh(s);
-        if (EPI == EPI_BIAS_RESIDUAL) s += y[row];
         y[row] = s;
     }
 }
