@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Engines;
 
 /// <summary>
-/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph of 4 L + 3
+/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph of 5 L + 3
 /// launches per step, weights in bf16 or int8, the KV cache shared with the model's prefill. Tokens
 /// reach the host through a mapped ring while the GPU runs ahead (a window of steps in flight), so the
 /// GPU never waits for the host and every token is timed when it is really on the host.

@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
-/// One decode step of GPT-2 as our own kernels: embed, then per layer four launches (LayerNorm+QKV,
-/// attention, projection+residual, the whole MLP), then ln_f+lm_head and sampling: 4 L + 3 launches,
-/// all reading device state (token, position, step, seed), so the step
+/// One decode step of GPT-2 as our own kernels: embed, then per layer five launches (LayerNorm+QKV,
+/// attention, projection+residual, LayerNorm+MLP up+GELU, MLP down+residual), then ln_f+lm_head and
+/// sampling: 5 L + 3 launches, all reading device state (token, position, step, seed), so the step
 /// is captured once into a CUDA graph and replayed for every token. Each launch may overlap the end of
 /// the one before (programmatic dependent launch), so a kernel reads its weights while its input is
 /// still being computed.
@@ -25,13 +25,11 @@ internal sealed class FusedDecoder : IDisposable
     public static readonly int[] GemvVectorsPerLane = [2, 4, 8, 12, 16, 24];
     /// <summary>The same for the lm_head's entry points (4 rows per warp).</summary>
     public static readonly int[] LmHeadVectorsPerLane = [2, 4, 8];
-    /// <summary>The same for mlp.cu's entry points, which hold whole rows (they do not loop).</summary>
-    public static readonly int[] MlpVectorsPerLane = [2, 4, 8];
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues; // [L, 2, H, T, D] bf16, shared with the model's prefill
-    readonly KernelModule gemv, mlp, attention, embed;
+    readonly KernelModule gemv, attention, embed;
     readonly TokenSampler sampler;
     readonly string attentionKernel;
     readonly int multiprocessors;
@@ -41,7 +39,7 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor Logits { get; }
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
-    readonly Tensor delta, qkv, att, partial, counters, history; // delta: the MLP's output not yet in X (gemv.cu)
+    readonly Tensor qkv, att, hidden, partial, counters, history;
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
     {
@@ -51,16 +49,15 @@ internal sealed class FusedDecoder : IDisposable
         attentionKernel = AttentionKernel(config);
         multiprocessors = CudaDriver.Multiprocessors();
         gemv = KernelModule.Load("gemv.cu", weights.Define);
-        mlp = KernelModule.Load("mlp.cu", weights.Define);
         attention = KernelModule.Load("attention.cu", weights.Define);
         embed = KernelModule.Load("embed.cu", weights.Define);
         sampler = new TokenSampler(c.VocabSize, device);
         Tensor F(long n) => zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
         Tensor I(long n, ScalarType type = ScalarType.Int32) => zeros([n], type, device).DetachFromDisposeScope();
         X = F(c.NEmbd);
-        delta = F(c.NEmbd);
         qkv = F(3L * c.NEmbd);
         att = F(c.NEmbd);
+        hidden = F(4L * c.NEmbd);
         Logits = F(c.VocabSize);
         partial = F((long)c.NHead * AttentionSlices * (c.HeadDim + 2));
         counters = I(c.NHead);
@@ -87,7 +84,7 @@ internal sealed class FusedDecoder : IDisposable
         var state = Pointers.Of(State);
         embed.Launch("embed", ((uint)((C + EmbedThreads - 1) / EmbedThreads), 1, 1), EmbedThreads, stream, a => a
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
-            .Ptr(state).Ptr(state + 4).Ptr(Pointers.Of(X)).Ptr(Pointers.Of(delta)).Int(C));
+            .Ptr(state).Ptr(state + 4).Ptr(Pointers.Of(X)).Int(C));
         var layerStride = 2L * c.NHead * c.NPositions * c.HeadDim * 2; // bytes of one layer's keys + values (bf16)
         var cacheBase = Pointers.Of(keysAndValues);
         for (var l = 0; l < c.NLayer; l++)
@@ -95,19 +92,15 @@ internal sealed class FusedDecoder : IDisposable
             var layer = w.Layers[l];
             var keys = cacheBase + (nint)(l * layerStride);
             var values = keys + (nint)(layerStride / 2);
-            Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, null, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
+            Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
             attention.Launch(attentionKernel, ((uint)c.NHead, AttentionSlices, 1), AttentionThreads, stream, a => a
                 .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(values).Ptr(state + 4).Ptr(Pointers.Of(partial)).Ptr(Pointers.Of(counters))
                 .Ptr(Pointers.Of(att)).Int(c.NHead).Int(c.NPositions));
-            // The projection folds the previous MLP's delta into X and resets it to this layer's MLP bias.
-            Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, att, layer.MlpProjBias, null, null, eps, X, C, C, stream);
-            var (name, grid, threads, shared) = MlpLaunch(4 * C, C, w.VectorElements);
-            mlp.Launch(name, grid, threads, stream, a => a
-                .Ptr(layer.Fc.WeightPointer).Ptr(layer.Fc.ScalePointer).Ptr(Pointers.Of(layer.FcBias))
-                .Ptr(layer.MlpProjT.WeightPointer).Ptr(layer.MlpProjT.ScalePointer).Ptr(Pointers.Of(X))
-                .Ptr(Pointers.Of(layer.Ln2Weight)).Ptr(Pointers.Of(layer.Ln2Bias)).Float(eps).Ptr(Pointers.Of(delta)).Int(4 * C).Int(C), shared);
+            Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, att, null, null, eps, X, C, C, stream);
+            Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, hidden, 4 * C, C, stream);
+            Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, hidden, null, null, eps, X, C, 4 * C, stream);
         }
-        Gemv("gemv_ln", w.Wte, null, X, null, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
+        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
         Sample(stream, sampling, ringDevicePointer, ringCapacity);
     }
 
@@ -136,32 +129,12 @@ internal sealed class FusedDecoder : IDisposable
         return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)shared);
     }
 
-    /// <summary>
-    /// How mlp.cu runs an MLP of <paramref name="hidden"/> units over a residual stream of <paramref name="c"/>:
-    /// the entry point (the smallest look-ahead that holds a lane's share of a row), blocks of 8 warps with
-    /// 4 units a warp (2 with the largest look-ahead, for registers), and shared memory for x, LayerNorm's
-    /// gain and bias, and the block's share of the output.
-    /// </summary>
-    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) MlpLaunch(int hidden, int c, int vectorElements)
-    {
-        var perLane = (c / vectorElements + 31) / 32;
-        if (perLane > MlpVectorsPerLane[^1])
-            throw new ArgumentException($"the fused engine's MLP holds rows of at most {32 * MlpVectorsPerLane[^1] * vectorElements} weights; this model's are {c}");
-        var size = MlpVectorsPerLane.First(v => v >= perLane);
-        var unitsPerBlock = 8 * (size <= 4 ? 4 : 2);
-        var shared = 16 * c;
-        if (shared > MaxSharedBytes)
-            throw new ArgumentException($"the fused engine's MLP holds at most {MaxSharedBytes} bytes of inputs in shared memory; C = {c} needs {shared}");
-        return ($"mlp_{size}", ((uint)((hidden + unitsPerBlock - 1) / unitsPerBlock), 1, 1), 256u, (uint)shared);
-    }
-
-    /// <summary>One gemv.cu launch; every one of them reads the residual stream's pending MLP delta (deltaInit: what the projection resets it to).</summary>
-    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? deltaInit, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
+    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
     {
         var (name, grid, threads, shared) = GemvLaunch(kernel, n, k, w.VectorElements, multiprocessors);
         gemv.Launch(name, grid, threads, stream, a => a
-            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(delta)).Ptr(Ptr(deltaInit))
-            .Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias)).Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
+            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
     }
 
     static IntPtr Ptr(Tensor? t) => t is null ? IntPtr.Zero : Pointers.Of(t);
@@ -169,6 +142,6 @@ internal sealed class FusedDecoder : IDisposable
     public void Dispose()
     {
         sampler.Dispose();
-        foreach (var t in new[] { X, delta, qkv, att, Logits, partial, counters, State, Seed, history }) t.Dispose();
+        foreach (var t in new[] { X, qkv, att, hidden, Logits, partial, counters, State, Seed, history }) t.Dispose();
     }
 }

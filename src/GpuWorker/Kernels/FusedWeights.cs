@@ -6,9 +6,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// GPT-2's weights laid out for the decode kernels: every matrix row-major [out, in] (HF stores
-/// [in, out]) so a warp streams a whole row with 16-byte loads, except the MLP's down-projection,
-/// stored [in, out] so that a hidden unit's output weights are one row (mlp.cu); bf16, or int8 with one
-/// fp32 scale per output (symmetric, max |w| / 127). Biases and layer-norm parameters in fp32.
+/// [in, out]) so a warp streams a whole row with 16-byte loads; bf16, or int8 with one fp32 scale per
+/// output row (symmetric, max |w| / 127). Biases and layer-norm parameters in fp32.
 /// </summary>
 internal sealed class FusedWeights : IDisposable
 {
@@ -19,9 +18,8 @@ internal sealed class FusedWeights : IDisposable
         public long Bytes => Weight.NumberOfElements * Weight.ElementSize + (Scale?.NumberOfElements * 4 ?? 0);
     }
 
-    /// <summary>One block's weights; MlpProjT is the down-projection transposed, [hidden, C].</summary>
     public sealed record Layer(Tensor Ln1Weight, Tensor Ln1Bias, Matrix Attn, Tensor AttnBias, Matrix AttnProj, Tensor AttnProjBias,
-        Tensor Ln2Weight, Tensor Ln2Bias, Matrix Fc, Tensor FcBias, Matrix MlpProjT, Tensor MlpProjBias);
+        Tensor Ln2Weight, Tensor Ln2Bias, Matrix Fc, Tensor FcBias, Matrix MlpProj, Tensor MlpProjBias);
 
     public bool Int8 { get; }
     public Matrix Wte { get; }
@@ -46,14 +44,14 @@ internal sealed class FusedWeights : IDisposable
             Matrix M(string name) => Quantize(W($"h.{i}.{name}").t());
             return new Layer(F("ln_1.weight"), F("ln_1.bias"), M("attn.c_attn.weight"), F("attn.c_attn.bias"),
                 M("attn.c_proj.weight"), F("attn.c_proj.bias"), F("ln_2.weight"), F("ln_2.bias"),
-                M("mlp.c_fc.weight"), F("mlp.c_fc.bias"), Quantize(W($"h.{i}.mlp.c_proj.weight").t(), transposed: true), F("mlp.c_proj.bias"));
+                M("mlp.c_fc.weight"), F("mlp.c_fc.bias"), M("mlp.c_proj.weight"), F("mlp.c_proj.bias"));
         }).ToList();
     }
 
     /// <summary>Bytes one decode step reads: every matrix once (wte as the lm_head), one row of wpe, the vectors.</summary>
     public long BytesPerToken(Gpt2Config c) =>
         Wte.Bytes + Wpe.Bytes / c.NPositions
-        + Layers.Sum(l => l.Attn.Bytes + l.AttnProj.Bytes + l.Fc.Bytes + l.MlpProjT.Bytes + 4L * (13L * c.NEmbd))
+        + Layers.Sum(l => l.Attn.Bytes + l.AttnProj.Bytes + l.Fc.Bytes + l.MlpProj.Bytes + 4L * (13L * c.NEmbd))
         + 4L * 2 * c.NEmbd;
 
     /// <summary>The weight dtype the kernels are compiled for (-D...).</summary>
@@ -62,10 +60,9 @@ internal sealed class FusedWeights : IDisposable
     /// <summary>Weights per 16-byte vector, as common.cuh's VEC_ELEMS.</summary>
     public int VectorElements => Int8 ? 16 : 8;
 
-    Matrix Quantize(Tensor weight, bool transposed = false)
+    Matrix Quantize(Tensor weight)
     {
         var m = ToMatrix(weight, Int8);
-        if (transposed) m = Transposed(m);
         return new Matrix(Keep(m.Weight), m.Scale is null ? null : Keep(m.Scale));
     }
 
@@ -78,9 +75,6 @@ internal sealed class FusedWeights : IDisposable
         var q = w.div(scale.unsqueeze(1)).round_().clamp_(-127, 127).to(ScalarType.Int8).contiguous();
         return new Matrix(q, scale.contiguous());
     }
-
-    /// <summary>A matrix stored [in, out] instead, its scales still one per output.</summary>
-    public static Matrix Transposed(Matrix m) => new(m.Weight.t().contiguous(), m.Scale);
 
     Tensor Keep(Tensor t)
     {

@@ -88,65 +88,6 @@ __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
 #endif
 }
 
-// o[e] += s * w[e] over the VEC_ELEMS weights of one 16-byte vector.
-__device__ __forceinline__ void add_scaled_vec(float (&o)[VEC_ELEMS], float s, const uint4& w) {
-#if defined(WEIGHTS_BF16)
-    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&w);
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(h[i]);
-        o[2 * i] += s * f.x;
-        o[2 * i + 1] += s * f.y;
-    }
-#elif defined(WEIGHTS_F32)
-    const float* f = reinterpret_cast<const float*>(&w);
-#pragma unroll
-    for (int i = 0; i < 4; i++) o[i] += s * f[i];
-#else
-    const signed char* q = reinterpret_cast<const signed char*>(&w);
-#pragma unroll
-    for (int i = 0; i < 16; i++) o[i] += s * (float)q[i];
-#endif
-}
-
-// LayerNorm's gain and shift into shared memory (before waiting: they are weights).
-__device__ __forceinline__ void stage_gain_shift(const float* __restrict__ ln_w, const float* __restrict__ ln_b,
-                                                 float* gain, float* shift, int K) {
-#pragma unroll 4
-    for (int i = threadIdx.x; i < K / 4; i += blockDim.x) {
-        reinterpret_cast<float4*>(gain)[i] = reinterpret_cast<const float4*>(ln_w)[i];
-        reinterpret_cast<float4*>(shift)[i] = reinterpret_cast<const float4*>(ln_b)[i];
-    }
-}
-
-// The residual stream x + delta (delta: the MLP's output not yet folded into x; may be null) into
-// shared memory xs, normalised when gain is given. Every block does this for itself from L2, cheaper
-// than a separate launch; the loads are unrolled so they are in flight together, as this prologue is
-// on every kernel's critical path. Ends with the block synchronised.
-__device__ __forceinline__ void stage_input(const float* __restrict__ x, const float* __restrict__ delta,
-                                            const float* gain, const float* shift, float eps,
-                                            float* xs, int K, float* scratch) {
-    float sum = 0.f;
-#pragma unroll 4
-    for (int i = threadIdx.x; i < K / 4; i += blockDim.x) {
-        float4 v = reinterpret_cast<const float4*>(x)[i];
-        if (delta != nullptr) {
-            const float4 d = reinterpret_cast<const float4*>(delta)[i];
-            v.x += d.x; v.y += d.y; v.z += d.z; v.w += d.w;
-        }
-        reinterpret_cast<float4*>(xs)[i] = v;
-        sum += (v.x + v.y) + (v.z + v.w);
-    }
-    if (gain != nullptr) {
-        const float mean = block_sum(sum, scratch) / K;
-        float var = 0.f;
-        for (int k = threadIdx.x; k < K; k += blockDim.x) { const float d = xs[k] - mean; var += d * d; }
-        const float rstd = rsqrtf(block_sum(var, scratch) / K + eps);
-        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
-    }
-    __syncthreads();
-}
-
 __device__ __forceinline__ float gelu_tanh(float x) {
     // GPT-2's "gelu_new": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
     const float k = 0.7978845608028654f;

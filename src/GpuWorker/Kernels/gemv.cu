@@ -1,22 +1,20 @@
-// Batch-1 matrix-vector products for the linear layers outside the MLP: y[N] = W[N,K] x[K] (+ bias ...).
+// Batch-1 matrix-vector products for every linear layer of GPT-2: y[N] = W[N,K] x[K] (+ bias ...).
 // Weights are stored row-major [out, in]; each warp streams ROWS whole rows with 16-byte loads.
 // At batch 1 a layer's product is too small to hide memory latency by itself, so each lane loads its
-// share of the weights (and its rows' scale, bias and residual) into registers first (up to MAXV
-// 16-byte vectors per row; larger K loops), before waiting for the previous kernel: the weight reads
-// overlap that kernel's tail, and the LayerNorm of the input overlaps the weight reads.
-// The residual stream is x plus delta, the MLP's output (mlp.cu adds it there with atomics, as it is
-// split over blocks); the attention projection folds delta into x and resets it for the next MLP.
+// share of the weights (and its rows' scale and bias) into registers first (up to MAXV 16-byte vectors
+// per row; larger K loops), before waiting for the previous kernel: the weight reads overlap that
+// kernel's tail, and the LayerNorm of the input overlaps the weight reads.
 // Entry points, by what is fused around the product (suffix _MAXV, chosen by the host from K):
-//   gemv_ln_bias       LayerNorm(x + delta) first, + bias (the attention's QKV)
-//   gemv_bias_residual + bias, added into the residual stream in place: y += delta + W x + bias, and
-//                      delta = delta_init (the attention's output projection)
-//   gemv_ln            LayerNorm(x + delta) first, no bias (the tied lm_head over ln_f), 4 rows per warp
+//   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
+//   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
+//   gemv_bias_residual + bias, added into the residual stream y in place (projections)
+//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp
 // Launch with blockDim.x = 32 * warps (at most the entry point's bound) and K * 4 bytes of dynamic
 // shared memory (3 K * 4 with LayerNorm); K is a multiple of 16. The host sizes blocks so that each SM
 // gets about one: every block restages (and renormalises) x, so fewer, larger blocks read less of L2.
 #include "common.cuh"
 
-enum { EPI_BIAS = 0, EPI_BIAS_RESIDUAL = 1, EPI_NONE = 2 };
+enum { EPI_BIAS = 0, EPI_BIAS_GELU = 1, EPI_BIAS_RESIDUAL = 2, EPI_NONE = 3 };
 
 // Vectors [first, first + 32 * MAXV) of each of the warp's rows, lane-strided; zero past the row or the matrix.
 template <int ROWS, int MAXV>
@@ -36,7 +34,6 @@ __device__ __forceinline__ void load_weights(uint4 (&w)[ROWS][MAXV], const WT* _
 template <bool LN, int EPI, int ROWS, int MAXV>
 __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __restrict__ scale,
                                      const float* __restrict__ bias, const float* __restrict__ x,
-                                     float* __restrict__ delta, const float* __restrict__ delta_init,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
                                      float* __restrict__ y, int N, int K) {
     // Shared memory: x (then normalised x), and with LayerNorm its gain and bias: K floats each.
@@ -46,7 +43,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     __shared__ float scratch[32];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
     const int row0 = (blockIdx.x * warps + warp) * ROWS;
-    const int vecs = K / VEC_ELEMS;
+    const int vecs = K / VEC_ELEMS, quads = K / 4;
     uint4 w[ROWS][MAXV];
     load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, 0, lane);
     float row_scale[ROWS], row_bias[ROWS];
@@ -59,14 +56,38 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         row_scale[r] = 1.f;
 #endif
         row_bias[r] = mine && EPI != EPI_NONE ? bias[row0 + r] : 0.f;
-        // The residual stream and delta were last written three kernels back or more (this projection
-        // follows QKV and attention; the MLP wrote delta before the QKV), so they are complete already.
-        if (EPI == EPI_BIAS_RESIDUAL && mine) row_bias[r] += y[row0 + r] + delta[row0 + r];
+        // The residual stream was last written two kernels back (attention and the MLP's first half sit
+        // between), so it is complete already.
+        if (EPI == EPI_BIAS_RESIDUAL && mine) row_bias[r] += y[row0 + r];
     }
-    if (LN) stage_gain_shift(ln_w, ln_b, gain, shift, K);
+    if (LN) {
+#pragma unroll 4
+        for (int i = threadIdx.x; i < quads; i += blockDim.x) {
+            reinterpret_cast<float4*>(gain)[i] = reinterpret_cast<const float4*>(ln_w)[i];
+            reinterpret_cast<float4*>(shift)[i] = reinterpret_cast<const float4*>(ln_b)[i];
+        }
+    }
     wait_for_previous_kernel();
     allow_next_kernel();
-    stage_input(x, LN ? delta : nullptr, LN ? gain : nullptr, shift, eps, xs, K, scratch);
+
+    // Stage x in shared memory, normalised when LayerNorm is fused in (every block recomputes the
+    // statistics of the same K values from L2: cheaper than a separate launch). Loads are unrolled so
+    // they are in flight together: this prologue is on every kernel's critical path.
+    float sum = 0.f;
+#pragma unroll 4
+    for (int i = threadIdx.x; i < quads; i += blockDim.x) {
+        const float4 v = reinterpret_cast<const float4*>(x)[i];
+        reinterpret_cast<float4*>(xs)[i] = v;
+        sum += (v.x + v.y) + (v.z + v.w);
+    }
+    if (LN) {
+        const float mean = block_sum(sum, scratch) / K;
+        float var = 0.f;
+        for (int k = threadIdx.x; k < K; k += blockDim.x) { const float d = xs[k] - mean; var += d * d; }
+        const float rstd = rsqrtf(block_sum(var, scratch) / K + eps);
+        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
+    }
+    __syncthreads();
 
     float acc[ROWS];
 #pragma unroll
@@ -87,18 +108,19 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
         const int row = row0 + r;
-        const float s = warp_sum(acc[r]);
+        float s = warp_sum(acc[r]);
         if (lane != 0 || row >= N) continue;
-        y[row] = s * row_scale[r] + row_bias[r];
-        if (EPI == EPI_BIAS_RESIDUAL) delta[row] = delta_init[row];
+        s = s * row_scale[r] + row_bias[r];
+        if (EPI == EPI_BIAS_GELU) s = gelu_tanh(s);
+        y[row] = s;
     }
 }
 
 #define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV, THREADS)                                                              \
     extern "C" __global__ void __launch_bounds__(THREADS) NAME##_##MAXV(                                             \
-        const WT* W, const float* scale, const float* bias, const float* x, float* delta, const float* delta_init,  \
-        const float* ln_w, const float* ln_b, float eps, float* y, int N, int K) {                                   \
-        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, delta, delta_init, ln_w, ln_b, eps, y, N, K);                  \
+        const WT* W, const float* scale, const float* bias, const float* x, const float* ln_w, const float* ln_b,   \
+        float eps, float* y, int N, int K) {                                                                         \
+        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);                                      \
     }
 
 // The vector counts per lane the host may pick (FusedDecoder.GemvVectorsPerLane lists the same).
@@ -108,6 +130,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     GEMV_ENTRY(NAME, LN, EPI, 1, 12, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 16, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 24, 512)
 
 GEMV_SIZES(gemv_ln_bias, true, EPI_BIAS)
+GEMV_SIZES(gemv_ln_bias_gelu, true, EPI_BIAS_GELU)
 GEMV_SIZES(gemv_bias_residual, false, EPI_BIAS_RESIDUAL)
 // The lm_head: 4 rows per warp, so fewer blocks recompute ln_f (FusedDecoder.LmHeadVectorsPerLane).
 GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 2, 256)

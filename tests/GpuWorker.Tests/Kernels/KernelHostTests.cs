@@ -73,7 +73,7 @@ public class KernelHostTests
     [Fact]
     public void Every_kernel_source_ships_beside_the_engine()
     {
-        foreach (var file in new[] { "common.cuh", "gemv.cu", "mlp.cu", "attention.cu", "embed.cu", "sampling.cu" })
+        foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu" })
             Assert.True(File.Exists(Path.Combine(KernelFolder, file)), $"{file} is missing from {KernelFolder}");
         Assert.Contains("sample_token(", Source("sampling.cu"));
     }
@@ -81,8 +81,8 @@ public class KernelHostTests
     [Theory]
     [InlineData("gemv_ln_bias", 2304, 768, 8, "gemv_ln_bias_4", 144u, 512u)]         // gpt2 QKV: 96 vectors a row, 3 a lane; 16 rows a block
     [InlineData("gemv_bias_residual", 768, 768, 8, "gemv_bias_residual_4", 128u, 192u)] // 6 rows a block: one block per SM
-    [InlineData("gemv_bias_residual", 768, 3072, 8, "gemv_bias_residual_12", 128u, 192u)] // a wider input: 12 a lane
-    [InlineData("gemv_bias_residual", 1280, 5120, 8, "gemv_bias_residual_24", 128u, 320u)] // wider still: 20 a lane
+    [InlineData("gemv_bias_residual", 768, 3072, 8, "gemv_bias_residual_12", 128u, 192u)] // gpt2 MLP down: 12 a lane
+    [InlineData("gemv_bias_residual", 1280, 5120, 8, "gemv_bias_residual_24", 128u, 320u)] // gpt2-large MLP down: 20 a lane
     [InlineData("gemv_ln_bias", 2304, 768, 16, "gemv_ln_bias_2", 144u, 512u)]        // int8: 48 vectors a row
     [InlineData("gemv_bias_residual", 768, 8192, 8, "gemv_bias_residual_24", 128u, 192u)] // more than any look-ahead: the largest, looping
     [InlineData("gemv_ln_bias", 256, 768, 8, "gemv_ln_bias_4", 64u, 128u)]           // small: at least 4 warps a block
@@ -94,27 +94,6 @@ public class KernelHostTests
         Assert.Equal((blocks, 1u, 1u), launch.Grid);
         Assert.Equal(threads, launch.Threads);
         Assert.Equal((uint)(4 * k * (kernel.StartsWith("gemv_ln") ? 3 : 1)), launch.SharedBytes);
-    }
-
-    [Theory]
-    [InlineData(3072, 768, 8, "mlp_4", 96u)]    // gpt2: 3 vectors a lane, 4 units a warp, 32 a block
-    [InlineData(3072, 768, 16, "mlp_2", 96u)]   // int8
-    [InlineData(4096, 1024, 8, "mlp_4", 128u)]  // gpt2-medium
-    [InlineData(5120, 1280, 8, "mlp_8", 320u)]  // gpt2-large: 5 a lane, so 2 units a warp (registers), 16 a block
-    public void Mlp_launch_takes_the_smallest_look_ahead_that_holds_a_row(int hidden, int c, int vectorElements, string name, uint blocks)
-    {
-        var launch = FusedDecoder.MlpLaunch(hidden, c, vectorElements);
-        Assert.Equal(name, launch.Name);
-        Assert.Equal((blocks, 1u, 1u), launch.Grid);
-        Assert.Equal(256u, launch.Threads);
-        Assert.Equal((uint)(16 * c), launch.SharedBytes);
-    }
-
-    [Fact]
-    public void Mlp_launch_refuses_rows_longer_than_its_largest_look_ahead()
-    {
-        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.MlpLaunch(16384, 4096, 8));
-        Assert.Contains("at most 2048 weights", error.Message);
     }
 
     [Fact]
@@ -133,10 +112,8 @@ public class KernelHostTests
             Assert.Contains($"GEMV_ENTRY(NAME, LN, EPI, 1, {v}, 512)", gemv);
         foreach (var v in FusedDecoder.LmHeadVectorsPerLane)
             Assert.Contains($"GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, {v}, 256)", gemv);
-        foreach (var name in new[] { "gemv_ln_bias", "gemv_bias_residual" })
+        foreach (var name in new[] { "gemv_ln_bias", "gemv_ln_bias_gelu", "gemv_bias_residual" })
             Assert.Contains($"GEMV_SIZES({name},", gemv);
-        foreach (var v in FusedDecoder.MlpVectorsPerLane)
-            Assert.Contains($"MLP_ENTRY({v})", Source("mlp.cu"));
         foreach (var preset in new[] { "gpt2", "gpt2-medium", "gpt2-large" })
         {
             var config = Presets.All[preset];
