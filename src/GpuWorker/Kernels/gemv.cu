@@ -1,9 +1,9 @@
 // Batch-1 matrix-vector products for every linear layer of GPT-2: y[N] = W[N,K] x[K] (+ bias ...).
 // Weights are stored row-major [out, in]; each warp streams ROWS whole rows with 16-byte loads.
 // At batch 1 a layer's product is too small to hide memory latency by itself, so each lane loads its
-// share of the weights (and its rows' scale and bias) into registers first (up to MAXV 16-byte vectors
-// per row; larger K loops), before waiting for the previous kernel: the weight reads overlap that
-// kernel's tail, and the LayerNorm of the input overlaps the weight reads.
+// share of the weights (and its rows' scale, bias and, for the projections, residual) into registers
+// first (up to MAXV 16-byte vectors per row; larger K loops), before waiting for the previous kernel:
+// the weight reads overlap that kernel's tail, and the LayerNorm of the input overlaps the weight reads.
 // Entry points, by what is fused around the product (suffix _MAXV, chosen by the host from K):
 //   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
