@@ -1,4 +1,5 @@
 using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Orchestrator.Cli;
 using GptBench.Orchestrator.Engines;
 using GptBench.Orchestrator.Experiments;
@@ -31,13 +32,13 @@ try
 {
     return verb switch
     {
-        "run" when rest.Contains("--help") => PrintHelp(RunCommand.Help),
+        "run" when rest.Any(ParsedCommand.IsHelp) => PrintHelp(RunCommand.Help),
         "run" => await RunCommand.RunAsync(rest),
-        "serve" when rest.Contains("--help") => PrintHelp(ClusterCommands.ServeHelp),
+        "serve" when rest.Any(ParsedCommand.IsHelp) => PrintHelp(ClusterCommands.ServeHelp),
         "serve" => await ClusterCommands.ServeAsync(rest),
-        "worker" when rest.Contains("--help") => PrintHelp(ClusterCommands.WorkerHelp),
+        "worker" when rest.Any(ParsedCommand.IsHelp) => PrintHelp(ClusterCommands.WorkerHelp),
         "worker" => await ClusterCommands.WorkerAsync(rest),
-        "submit" when rest.Contains("--help") => PrintHelp(ClusterCommands.SubmitHelp),
+        "submit" when rest.Any(ParsedCommand.IsHelp) => PrintHelp(ClusterCommands.SubmitHelp),
         "submit" => await ClusterCommands.SubmitAsync(rest),
         "results" => AnalysisVerbs.Results(rest, Console.Out, Console.Error),
         "report" => AnalysisVerbs.Report(rest, Console.Out, Console.Error),

@@ -1,4 +1,5 @@
 using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 
 namespace GptBench.Analysis.Tests;
 
@@ -49,17 +50,37 @@ public class CliTests : IDisposable
     [Fact]
     public void The_store_path_comes_from_GPTBENCH_DB_when_db_is_not_given()
     {
-        var before = Environment.GetEnvironmentVariable(CommonOptions.DbVariable);
+        var before = Environment.GetEnvironmentVariable(StorePath.Variable);
         try
         {
-            Environment.SetEnvironmentVariable(CommonOptions.DbVariable, store.DbPath);
+            Environment.SetEnvironmentVariable(StorePath.Variable, store.DbPath);
             var (code, stdout, _) = Run(AnalysisVerbs.Results, "sweeps");
             Assert.Equal(0, code);
             Assert.Contains("cli-sweep", stdout);
         }
         finally
         {
-            Environment.SetEnvironmentVariable(CommonOptions.DbVariable, before);
+            Environment.SetEnvironmentVariable(StorePath.Variable, before);
+        }
+    }
+
+    [Fact]
+    public void The_store_path_is_db_else_GPTBENCH_DB_else_the_working_folder()
+    {
+        var withDb = ParsedCommand.Parse(["--db", "given.db"], ["db"]);
+        var withoutDb = ParsedCommand.Parse([], ["db"]);
+        var before = Environment.GetEnvironmentVariable(StorePath.Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(StorePath.Variable, null);
+            Assert.Equal("./gptbench.db", StorePath.Of(withoutDb));
+            Environment.SetEnvironmentVariable(StorePath.Variable, "/tmp/elsewhere.db");
+            Assert.Equal("/tmp/elsewhere.db", StorePath.Of(withoutDb));
+            Assert.Equal("given.db", StorePath.Of(withDb));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(StorePath.Variable, before);
         }
     }
 

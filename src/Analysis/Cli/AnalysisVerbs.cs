@@ -2,6 +2,7 @@ using GptBench.Analysis.Comparison;
 using GptBench.Analysis.Queries;
 using GptBench.Analysis.Reports;
 using GptBench.Analysis.Tables;
+using GptBench.CommandLine;
 
 namespace GptBench.Analysis.Cli;
 
@@ -86,11 +87,11 @@ public static class AnalysisVerbs
         });
 
     static int Run(string[] args, IReadOnlyCollection<string> options, string help,
-        TextWriter stdout, TextWriter stderr, Func<ParsedArgs, int> verb)
+        TextWriter stdout, TextWriter stderr, Func<ParsedCommand, int> verb)
     {
         try
         {
-            var parsed = ParsedArgs.Parse(args, options);
+            var parsed = ParsedCommand.Parse(args, options);
             if (!parsed.Help) return verb(parsed);
             stdout.WriteLine(help);
             return Ok;

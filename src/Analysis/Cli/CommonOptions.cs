@@ -2,28 +2,25 @@ using System.Globalization;
 using GptBench.Analysis.Queries;
 using GptBench.Analysis.Store;
 using GptBench.Analysis.Tables;
+using GptBench.CommandLine;
 
 namespace GptBench.Analysis.Cli;
 
 /// <summary>The options several verbs share: the store's path, output format, result filters.</summary>
 static class CommonOptions
 {
-    public const string DbVariable = "GPTBENCH_DB";
-    public const string DefaultDb = "./gptbench.db";
-
     public static readonly string[] Filters = ["sweep", "model", "engine", "dtype", "device", "gpu", "host", "since", "until", "axis"];
 
-    /// <summary>--db, else GPTBENCH_DB, else ./gptbench.db; opened read-only, and it must exist.</summary>
-    public static ResultStore OpenStore(ParsedArgs args)
+    /// <summary>The store (<see cref="StorePath"/>), opened read-only; it must exist.</summary>
+    public static ResultStore OpenStore(ParsedCommand args)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(DbVariable);
-        var path = args.Value("db") ?? (string.IsNullOrEmpty(fromEnvironment) ? DefaultDb : fromEnvironment);
+        var path = StorePath.Of(args);
         if (!File.Exists(path))
-            throw new UsageException($"no result store at '{path}' (give --db PATH or set {DbVariable})");
+            throw new UsageException($"no result store at '{path}' (give --db PATH or set {StorePath.Variable})");
         return new ResultStore(path, readOnly: true);
     }
 
-    public static TableFormat Format(ParsedArgs args, TableFormat fallback)
+    public static TableFormat Format(ParsedCommand args, TableFormat fallback)
     {
         var text = args.Value("format");
         if (text is null) return fallback;
@@ -32,7 +29,7 @@ static class CommonOptions
             : throw new UsageException($"unknown format '{text}' (expected table, csv or json)");
     }
 
-    public static ResultFilter Filter(ParsedArgs args) => new()
+    public static ResultFilter Filter(ParsedCommand args) => new()
     {
         Sweep = args.Value("sweep"),
         Model = args.Value("model"),
@@ -47,7 +44,7 @@ static class CommonOptions
     };
 
     /// <summary>ISO dates in UTC. A bare date given to --until includes that whole day.</summary>
-    static DateTime? Date(ParsedArgs args, string name, bool endOfDay)
+    static DateTime? Date(ParsedCommand args, string name, bool endOfDay)
     {
         var text = args.Value(name);
         if (text is null) return null;

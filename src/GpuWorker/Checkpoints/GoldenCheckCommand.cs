@@ -1,5 +1,5 @@
+using GptBench.CommandLine;
 using GptBench.GpuWorker.Engines;
-using GptBench.GpuWorker.Generate;
 using GptBench.GpuWorker.Native;
 using TorchSharp;
 
@@ -24,21 +24,21 @@ public static class GoldenCheckCommand
     {
         try
         {
-            var options = CommandOptions.Parse(args, ["--dtype", "--device"], ["--help"]);
-            if (options.Flag("--help"))
+            var options = ParsedCommand.Parse(args, ["dtype", "device"]);
+            if (options.Help)
             {
                 output.WriteLine(Usage);
                 return 0;
             }
-            if (options.Positional.Count != 1)
+            if (options.Positionals.Count != 1)
                 throw new UsageException("give one checkpoint folder");
-            var dir = options.Positional[0];
+            var dir = options.Positionals[0];
 
             var golden = GoldenFile.Read(Path.Combine(dir, GoldenFile.FileName));
             var library = TorchRuntime.Initialize();
-            var dtypeName = options.ValueOr("--dtype", "fp32");
+            var dtypeName = options.ValueOr("dtype", "fp32");
             var dtype = EngineFactory.ParseDtype(dtypeName);
-            var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
+            var device = EngineFactory.ParseDevice(options.ValueOr("device", library.HasCuda ? "cuda" : "cpu"));
             using var model = HfCheckpoint.Load(dir, dtype, device).Model;
 
             output.WriteLine($"{dir} ({dtype}, {device}) against {golden.Source}");

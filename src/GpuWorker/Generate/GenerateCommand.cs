@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GptBench.CommandLine;
 using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Model;
@@ -22,8 +23,8 @@ public static class GenerateCommand
         + "one of the presets, with seeded random weights (the text is then gibberish).\n"
         + "  Without --greedy, tokens are sampled (temperature 1, top-k 50 unless given).";
 
-    static readonly string[] Valued = ["--model", "--prompt", "--tokens", "--temperature", "--top-k", "--engine", "--dtype", "--device", "--seed"];
-    static readonly string[] Flags = ["--greedy", "--help"];
+    static readonly string[] Valued = ["model", "prompt", "tokens", "temperature", "top-k", "engine", "dtype", "device", "seed"];
+    static readonly string[] Flags = ["greedy"];
 
     /// <param name="args">The arguments after the verb.</param>
     /// <returns>0 on success, 2 on bad input (arguments, checkpoint, prompt), 1 on any other failure.</returns>
@@ -33,14 +34,14 @@ public static class GenerateCommand
     {
         try
         {
-            var options = CommandOptions.Parse(args, Valued, Flags);
-            if (options.Flag("--help"))
+            var options = ParsedCommand.Parse(args, Valued, Flags);
+            if (options.Help)
             {
                 output.WriteLine(Usage);
                 return 0;
             }
-            if (options.Positional.Count > 0)
-                throw new UsageException($"unexpected argument '{options.Positional[0]}'");
+            if (options.Positionals.Count > 0)
+                throw new UsageException($"unexpected argument '{options.Positionals[0]}'");
             Generate(options, output, log);
             return 0;
         }
@@ -61,24 +62,24 @@ public static class GenerateCommand
         }
     }
 
-    static void Generate(CommandOptions options, TextWriter output, TextWriter log)
+    static void Generate(ParsedCommand options, TextWriter output, TextWriter log)
     {
-        var newTokens = options.Int("--tokens", 0);
+        var newTokens = options.Int("tokens", 0);
         if (newTokens < 1)
             throw new UsageException("--tokens must be a positive number of new tokens");
-        var prompt = Gpt2Tokenizer.Encode(options.Required("--prompt"));
+        var prompt = Gpt2Tokenizer.Encode(options.Required("prompt"));
         if (prompt.Length == 0)
             throw new UsageException("--prompt is empty");
-        var sampling = options.Flag("--greedy")
+        var sampling = options.Flag("greedy")
             ? new SamplingSpec(Greedy: true)
-            : new SamplingSpec(Greedy: false, Temperature: options.Double("--temperature", 1.0), TopK: options.Int("--top-k", 50));
-        var seed = options.Long("--seed", 0);
+            : new SamplingSpec(Greedy: false, Temperature: options.Double("temperature", 1.0), TopK: options.Int("top-k", 50));
+        var seed = options.Long("seed", 0);
 
         var library = TorchRuntime.Initialize();
-        var dtype = EngineFactory.ParseDtype(options.ValueOr("--dtype", "fp32"));
-        var device = EngineFactory.ParseDevice(options.ValueOr("--device", library.HasCuda ? "cuda" : "cpu"));
-        using var model = LoadModel(options.Required("--model"), dtype, device, seed, log);
-        using var engine = EngineFactory.Create(options.ValueOr("--engine", EngineNames.Static), model, options.ValueOr("--dtype", "fp32"));
+        var dtype = EngineFactory.ParseDtype(options.ValueOr("dtype", "fp32"));
+        var device = EngineFactory.ParseDevice(options.ValueOr("device", library.HasCuda ? "cuda" : "cpu"));
+        using var model = LoadModel(options.Required("model"), dtype, device, seed, log);
+        using var engine = EngineFactory.Create(options.ValueOr("engine", EngineNames.Static), model, options.ValueOr("dtype", "fp32"));
         engine.Prepare(sampling);
 
         var decoder = new StreamingDecoder();

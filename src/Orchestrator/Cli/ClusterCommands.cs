@@ -1,4 +1,5 @@
 using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Analysis.Store;
 using GptBench.Orchestrator.Actors;
 using GptBench.Orchestrator.Cluster;
@@ -56,29 +57,29 @@ public static class ClusterCommands
 
     public static async Task<int> ServeAsync(string[] argv)
     {
-        var args = new Args(argv, ["port", "db", "host", "bind", "max-attempts", "akka-config"], []);
+        var args = ParsedCommand.Parse(argv, ["port", "db", "host", "bind", "max-attempts", "akka-config"]);
         NoPositionals(args, "serve");
-        var port = args.IntOption("port", 0, min: 1);
+        var port = args.Int("port", 0, min: 1);
         if (port == 0) throw new UsageException("--port is required");
         var endpoint = Endpoint(args, port);
         // Akka listens with SO_REUSEADDR (which .NET on Linux pairs with SO_REUSEPORT, so that a restarted
         // coordinator can take its port back at once): nothing stops a second coordinator on a live port but this.
         if (Listening(endpoint.Bind, port))
             throw new UsageException($"port {port} is in use: is a coordinator already running there?");
-        var maxAttempts = args.IntOption("max-attempts", 2, min: 1);
-        using var store = new ResultStore(args.DbPath());
+        var maxAttempts = args.Int("max-attempts", 2, min: 1);
+        using var store = new ResultStore(StorePath.Of(args));
         var gitCommit = BuildInfo.GitCommit;
-        Console.WriteLine($"coordinator: store {Path.GetFullPath(args.DbPath())}, listening on {endpoint.Bind}:{port} as {endpoint.Host}:{port}");
+        Console.WriteLine($"coordinator: store {Path.GetFullPath(StorePath.Of(args))}, listening on {endpoint.Bind}:{port} as {endpoint.Host}:{port}");
         var ran = await ClusterHosts.RunNodeAsync("coordinator", () => ClusterHosts.Serve(endpoint, store, maxAttempts, gitCommit));
         return ran ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     public static async Task<int> WorkerAsync(string[] argv)
     {
-        var args = new Args(argv, ["join", .. SlotOptions.Names, "host", "bind", "port", "akka-config"], []);
+        var args = ParsedCommand.Parse(argv, ["join", .. SlotOptions.Names, "host", "bind", "port", "akka-config"]);
         NoPositionals(args, "worker");
-        var join = NodeAddress.Parse(args.Option("join") ?? throw new UsageException("--join HOST:PORT is required"), "join");
-        var endpoint = Endpoint(args, args.IntOption("port", 0, min: 1));
+        var join = NodeAddress.Parse(args.Value("join") ?? throw new UsageException("--join HOST:PORT is required"), "join");
+        var endpoint = Endpoint(args, args.Int("port", 0, min: 1));
         var slots = SlotOptions.From(args, GpuInventory.UsableGpus());
         var ran = await ClusterHosts.RunNodeAsync("worker", () => ClusterHosts.Worker(endpoint, join, slots));
         return ran ? ExitCodes.Success : ExitCodes.Failure;
@@ -86,10 +87,10 @@ public static class ClusterCommands
 
     public static async Task<int> SubmitAsync(string[] argv)
     {
-        var args = new Args(argv, ["to", "host", "wait", "akka-config"], ["fresh", "plain"]);
+        var args = ParsedCommand.Parse(argv, ["to", "host", "wait", "akka-config"], ["fresh", "plain"]);
         if (args.Positionals.Count != 1) throw new UsageException("submit takes one experiment file");
-        var to = NodeAddress.Parse(args.Option("to") ?? throw new UsageException("--to HOST:PORT is required"), "to");
-        var patience = TimeSpan.FromSeconds(args.IntOption("wait", 60, min: 1));
+        var to = NodeAddress.Parse(args.Value("to") ?? throw new UsageException("--to HOST:PORT is required"), "to");
+        var patience = TimeSpan.FromSeconds(args.Int("wait", 60, min: 1));
         var experiment = ExperimentLoader.Load(args.Positionals[0]);
         IProgressSink progress = ProgressSinks.ForConsole(plain: args.Flag("plain"));
         try
@@ -126,14 +127,14 @@ public static class ClusterCommands
         }
     }
 
-    static void NoPositionals(Args args, string verb)
+    static void NoPositionals(ParsedCommand args, string verb)
     {
         if (args.Positionals.Count > 0) throw new UsageException($"{verb} takes no positional arguments, got '{args.Positionals[0]}'");
     }
 
-    static NodeEndpoint Endpoint(Args args, int port)
+    static NodeEndpoint Endpoint(ParsedCommand args, int port)
     {
-        var host = args.Option("host") ?? "127.0.0.1";
-        return new NodeEndpoint(host, args.Option("bind") ?? host, port, NodeEndpoint.ReadExtraConfig(args.Option("akka-config")));
+        var host = args.Value("host") ?? "127.0.0.1";
+        return new NodeEndpoint(host, args.Value("bind") ?? host, port, NodeEndpoint.ReadExtraConfig(args.Value("akka-config")));
     }
 }

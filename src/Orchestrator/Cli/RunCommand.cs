@@ -1,6 +1,7 @@
 using GptBench.Analysis.Store;
 using GptBench.GpuWorker.Engines;
 using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Orchestrator.Engines;
 using GptBench.Orchestrator.Experiments;
 using GptBench.Orchestrator.Hosting;
@@ -26,15 +27,15 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["db", .. SlotOptions.Names, "max-attempts"], ["fresh", "plain"]);
+        var args = ParsedCommand.Parse(argv, ["db", .. SlotOptions.Names, "max-attempts"], ["fresh", "plain"]);
         if (args.Positionals.Count != 1) throw new UsageException("run takes one experiment file");
         var experiment = ExperimentLoader.Load(args.Positionals[0]);
-        var maxAttempts = args.IntOption("max-attempts", 2, min: 1);
+        var maxAttempts = args.Int("max-attempts", 2, min: 1);
         var slots = SlotOptions.From(args, GpuInventory.UsableGpus());
         var devices = DeviceResolver.For(experiment, slots);
 
         var gitCommit = BuildInfo.GitCommit;
-        using var store = new ResultStore(args.DbPath());
+        using var store = new ResultStore(StorePath.Of(args));
         var plan = SweepPlanner.Plan(experiment, store, args.Flag("fresh"), devices.Resolve, gitCommit);
         IProgressSink progress = ProgressSinks.ForConsole(plain: args.Flag("plain"));
         var outcome = await SweepHost.RunAsync(plan, store, slots, progress, maxAttempts, gitCommit);
@@ -44,7 +45,7 @@ public static class RunCommand
             Console.Error.WriteLine($"sweep {plan.Sweep.Id} interrupted; run the same command again to resume");
             return ExitCodes.Failure;
         }
-        Console.WriteLine($"results: {Path.GetFullPath(args.DbPath())} (sweep {outcome.SweepId})");
+        Console.WriteLine($"results: {Path.GetFullPath(StorePath.Of(args))} (sweep {outcome.SweepId})");
         return outcome.Complete ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Orchestrator.Engines;
 
 namespace GptBench.Orchestrator.Cli;
@@ -19,11 +19,11 @@ public static class SlotOptions
         """;
 
     /// <param name="usableGpus">The GPUs engines can run on here (<see cref="GpuInventory.UsableGpus"/>).</param>
-    public static IReadOnlyList<WorkerSlot> From(Args args, IReadOnlyList<int> usableGpus)
+    public static IReadOnlyList<WorkerSlot> From(ParsedCommand args, IReadOnlyList<int> usableGpus)
     {
-        if (args.Option("gpus") is { } list)
+        if (args.Value("gpus") is { } list)
         {
-            if (args.Option("cpu-slots") is not null) throw new UsageException("give --gpus or --cpu-slots, not both");
+            if (args.Value("cpu-slots") is not null) throw new UsageException("give --gpus or --cpu-slots, not both");
             var gpus = ParseGpus(list);
             if (gpus.FirstOrDefault(g => !usableGpus.Contains(g), -1) is var missing and >= 0)
                 throw new UsageException(usableGpus.Count == 0
@@ -31,8 +31,8 @@ public static class SlotOptions
                     : $"--gpus {list}: GPU {missing} is not visible (visible: {string.Join(",", usableGpus)})");
             return WorkerSlot.ForGpus(gpus);
         }
-        if (args.Option("cpu-slots") is not null)
-            return WorkerSlot.Cpus(args.IntOption("cpu-slots", 1, min: 1));
+        if (args.Value("cpu-slots") is not null)
+            return WorkerSlot.Cpus(args.Int("cpu-slots", 1, min: 1));
         return usableGpus.Count > 0 ? WorkerSlot.ForGpus(usableGpus) : WorkerSlot.Cpus(1);
     }
 

@@ -3,7 +3,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Orchestrator.Actors;
 
 namespace GptBench.Orchestrator.Cluster;

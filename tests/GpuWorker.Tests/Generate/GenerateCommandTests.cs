@@ -45,7 +45,7 @@ public class GenerateCommandTests
     [Theory]
     [InlineData("unknown option --colour", "--model", "tiny", "--prompt", "x", "--tokens", "2", "--colour", "red")]
     [InlineData("--tokens must be a positive", "--model", "tiny", "--prompt", "x")]
-    [InlineData("--tokens must be a int32", "--model", "tiny", "--prompt", "x", "--tokens", "many")]
+    [InlineData("--tokens must be a whole number, got 'many'", "--model", "tiny", "--prompt", "x", "--tokens", "many")]
     [InlineData("neither a checkpoint folder nor a preset", "--model", "/no/such/model", "--prompt", "x", "--tokens", "2")]
     [InlineData("exceed the context of 128", "--model", "Golden/tiny", "--prompt", "1", "--tokens", "200")]
     [InlineData("outside the vocabulary of 512", "--model", "Golden/tiny", "--prompt", "Hello", "--tokens", "2")]

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using GptBench.Analysis.Cli;
+using GptBench.CommandLine;
 using GptBench.Orchestrator.Cli;
 using GptBench.Orchestrator.Engines;
 using GptBench.GpuWorker.Protocol;
@@ -10,7 +10,7 @@ namespace GptBench.Orchestrator.Tests.Cli;
 public class SlotOptionsTests
 {
     static IReadOnlyList<WorkerSlot> Slots(IReadOnlyList<int> usableGpus, params string[] argv) =>
-        SlotOptions.From(new Args(argv, SlotOptions.Names, []), usableGpus);
+        SlotOptions.From(ParsedCommand.Parse(argv, SlotOptions.Names), usableGpus);
 
     [Fact]
     public void A_gpu_listed_twice_gets_two_slots_with_their_own_names_both_pinned_to_it()
