@@ -112,12 +112,7 @@ __device__ __forceinline__ void attention(
         const float a = score_of<D>(k, q8);
         if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
     }
-    m = warp_max(m);
-    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = m;
-    __syncthreads();
-    m = -INFINITY;
-    for (int w = 0; w < THREADS / 32; w++) m = fmaxf(m, scratch[w]);
-    __syncthreads();
+    m = block_max(m, scratch); // block_sum below starts with a barrier, so scratch is free again by then
     float l = 0.f;
     for (int t = t0 + threadIdx.x; t < t1; t += THREADS) {
         const float p = __expf(score[t - t0] - m);
@@ -183,7 +178,7 @@ __device__ __forceinline__ void attention(
     if (threadIdx.x == 0) counters[h] = 0;
 }
 
-// One entry point per head size (FusedDecoder.AttentionKernel picks by the model's head size).
+// One entry point per head size (AttentionKernel.EntryPoint picks by the model's head size).
 #define ATTENTION_ENTRY(D)                                                                                           \
     extern "C" __global__ void __launch_bounds__(THREADS) attention_decode_##D(                                      \
         const float* qkv, __nv_bfloat16* kcache, __nv_bfloat16* vcache, const int* pos_ptr, float* partial,        \

@@ -40,28 +40,39 @@ __device__ __forceinline__ void wait_for_previous_kernel() {
 #endif
 }
 
-__device__ __forceinline__ float warp_sum(float v) {
+// Reductions over a warp and over a block (every thread gets the result; scratch holds 32 floats), by
+// an operation with its identity.
+struct Sum {
+    __device__ static float identity() { return 0.f; }
+    __device__ float operator()(float a, float b) const { return a + b; }
+};
+struct Max {
+    __device__ static float identity() { return -INFINITY; }
+    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+template <typename Op>
+__device__ __forceinline__ float warp_reduce(float v) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    for (int o = 16; o > 0; o >>= 1) v = Op()(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
 }
 
-__device__ __forceinline__ float warp_max(float v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
-    return v;
-}
-
-// Sum over the block; every thread gets the result. scratch holds 32 floats.
-__device__ float block_sum(float v, float* scratch) {
+template <typename Op>
+__device__ float block_reduce(float v, float* scratch) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    v = warp_sum(v);
+    v = warp_reduce<Op>(v);
     __syncthreads();
     if (lane == 0) scratch[warp] = v;
     __syncthreads();
-    v = lane < warps ? scratch[lane] : 0.f;
-    return warp_sum(v);
+    v = lane < warps ? scratch[lane] : Op::identity();
+    return warp_reduce<Op>(v);
 }
+
+__device__ __forceinline__ float warp_sum(float v) { return warp_reduce<Sum>(v); }
+__device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v); }
+__device__ float block_sum(float v, float* scratch) { return block_reduce<Sum>(v, scratch); }
+__device__ float block_max(float v, float* scratch) { return block_reduce<Max>(v, scratch); }
 
 // Dot product of 16 bytes of weights with the matching activations (x: 16-byte aligned, read as float4).
 __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
