@@ -95,7 +95,7 @@ public static class GoldenCheck
             var cached = HostRow(step == 0
                 ? model.Prefill(Tokens(golden.Prompt, model.Device), cache)
                 : model.Decode(Tokens([ids[^1]], model.Device), Tokens([ids.Count - 1], model.Device), cache));
-            cacheError = Math.Max(cacheError, LogitsCheck.MaxRelativeL2([cached], [full]));
+            cacheError = Math.Max(cacheError, LogitsCheck.RelativeL2(cached, full));
             if (greedyPrefix == step && ArgMax(full) == continuation[step])
                 greedyPrefix++;
             if (cachePrefix == step && ArgMax(cached) == continuation[step])

@@ -41,7 +41,8 @@ public sealed record LogitsCheck(string Precision, double Error, double? HfBf16E
         return ours.Zip(reference, RelativeL2).DefaultIfEmpty(0).Max();
     }
 
-    static double RelativeL2(float[] ours, float[] reference)
+    /// <summary>‖ours − reference‖ / ‖reference‖ of one row.</summary>
+    public static double RelativeL2(float[] ours, float[] reference)
     {
         if (ours.Length != reference.Length)
             throw new ArgumentException($"a row of {ours.Length} logits against a reference row of {reference.Length}");

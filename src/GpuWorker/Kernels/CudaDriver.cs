@@ -68,20 +68,17 @@ internal static unsafe partial class CudaDriver
     }
 
     /// <summary>The compute capability of the current context's device, e.g. (9, 0) for Hopper.</summary>
-    public static (int Major, int Minor) ComputeCapability()
-    {
-        Check(cuCtxGetDevice(out var device), nameof(cuCtxGetDevice));
-        Check(cuDeviceGetAttribute(out var major, ComputeCapabilityMajor, device), "cuDeviceGetAttribute(major)");
-        Check(cuDeviceGetAttribute(out var minor, ComputeCapabilityMinor, device), "cuDeviceGetAttribute(minor)");
-        return (major, minor);
-    }
+    public static (int Major, int Minor) ComputeCapability() =>
+        (Attribute(ComputeCapabilityMajor, "major"), Attribute(ComputeCapabilityMinor, "minor"));
 
     /// <summary>The number of SMs of the current context's device.</summary>
-    public static int Multiprocessors()
+    public static int Multiprocessors() => Attribute(MultiprocessorCount, "multiprocessors");
+
+    static int Attribute(int attribute, string name)
     {
         Check(cuCtxGetDevice(out var device), nameof(cuCtxGetDevice));
-        Check(cuDeviceGetAttribute(out var count, MultiprocessorCount, device), "cuDeviceGetAttribute(multiprocessors)");
-        return count;
+        Check(cuDeviceGetAttribute(out var value, attribute, device), $"cuDeviceGetAttribute({name})");
+        return value;
     }
 
     static void Check(int status, string call)

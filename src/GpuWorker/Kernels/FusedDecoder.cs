@@ -15,41 +15,30 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 internal sealed class FusedDecoder : IDisposable
 {
-    public const int AttentionSlices = 16;           // at most attention.cu's MAX_SLICES
-    const int MaxSlice = 1024;                       // attention.cu MAX_SLICE
-    const uint AttentionThreads = 128, EmbedThreads = 256;
-    const int MaxSharedBytes = 48 * 1024; // dynamic shared memory a launch gets without opting in
-    static readonly int[] AttentionHeadSizes = [32, 64, 128];
-
-    /// <summary>The 16-byte vectors per lane and row that gemv.cu's per-layer entry points load ahead (their suffixes).</summary>
-    public static readonly int[] GemvVectorsPerLane = [2, 4, 8, 12, 16, 24];
-    /// <summary>The same for the lm_head's entry points (4 rows per warp).</summary>
-    public static readonly int[] LmHeadVectorsPerLane = [2, 4, 8];
+    const uint EmbedThreads = 256;
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues; // [L, 2, H, T, D] bf16, shared with the model's prefill
-    readonly KernelModule gemv, attention, embed;
+    readonly KernelModule embed;
+    readonly GemvKernel gemv;
+    readonly AttentionKernel attention;
     readonly TokenSampler sampler;
-    readonly string attentionKernel;
-    readonly int multiprocessors;
 
     // Device workspace: activations in fp32, the step's state.
     public Tensor X { get; }
     public Tensor Logits { get; }
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
-    readonly Tensor qkv, att, hidden, partial, counters, history;
+    readonly Tensor qkv, att, hidden, history;
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
     {
         c = config;
         w = weights;
         this.keysAndValues = keysAndValues;
-        attentionKernel = AttentionKernel(config);
-        multiprocessors = CudaDriver.Multiprocessors();
-        gemv = KernelModule.Load("gemv.cu", weights.Define);
-        attention = KernelModule.Load("attention.cu", weights.Define);
+        attention = new AttentionKernel(config, device);
+        gemv = new GemvKernel(weights.Int8);
         embed = KernelModule.Load("embed.cu", weights.Define);
         sampler = new TokenSampler(c.VocabSize, device);
         Tensor F(long n) => zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
@@ -59,21 +48,9 @@ internal sealed class FusedDecoder : IDisposable
         att = F(c.NEmbd);
         hidden = F(4L * c.NEmbd);
         Logits = F(c.VocabSize);
-        partial = F((long)c.NHead * AttentionSlices * (c.HeadDim + 2));
-        counters = I(c.NHead);
         State = I(3);
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
-    }
-
-    /// <summary>attention.cu's entry point for the model's head size; other shapes are refused before anything runs.</summary>
-    public static string AttentionKernel(Gpt2Config config)
-    {
-        if (!AttentionHeadSizes.Contains(config.HeadDim))
-            throw new ArgumentException($"the fused engine's attention supports head sizes {string.Join(", ", AttentionHeadSizes)}; this model's is {config.HeadDim}");
-        if ((config.NPositions + AttentionSlices - 1) / AttentionSlices > MaxSlice)
-            throw new ArgumentException($"the fused engine's attention supports contexts up to {AttentionSlices * MaxSlice} positions; this model's is {config.NPositions}");
-        return $"attention_decode_{config.HeadDim}";
     }
 
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
@@ -93,9 +70,7 @@ internal sealed class FusedDecoder : IDisposable
             var keys = cacheBase + (nint)(l * layerStride);
             var values = keys + (nint)(layerStride / 2);
             Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
-            attention.Launch(attentionKernel, ((uint)c.NHead, AttentionSlices, 1), AttentionThreads, stream, a => a
-                .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(values).Ptr(state + 4).Ptr(Pointers.Of(partial)).Ptr(Pointers.Of(counters))
-                .Ptr(Pointers.Of(att)).Int(c.NHead).Int(c.NPositions));
+            attention.Launch(stream, qkv, keys, values, state + 4, att);
             Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, att, null, null, eps, X, C, C, stream);
             Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, hidden, 4 * C, C, stream);
             Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, hidden, null, null, eps, X, C, 4 * C, stream);
@@ -108,40 +83,13 @@ internal sealed class FusedDecoder : IDisposable
     public void Sample(IntPtr stream, SamplingSpec spec, IntPtr ringDevicePointer, int ringCapacity) =>
         sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity);
 
-    /// <summary>
-    /// How gemv.cu runs <paramref name="kernel"/> over an [n, k] matrix whose 16-byte vectors hold
-    /// <paramref name="vectorElements"/> weights on a GPU of <paramref name="multiprocessors"/> SMs: the entry
-    /// point (the smallest look-ahead that holds a lane's share of a row, else the largest, which loops),
-    /// blocks, threads, and the shared memory for x (and LayerNorm's gain and bias). A per-layer matrix gets
-    /// about one block per SM (a warp a row, 4..16 warps a block); the lm_head 32 rows a block.
-    /// </summary>
-    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) GemvLaunch(string kernel, int n, int k, int vectorElements, int multiprocessors)
-    {
-        var lmHead = kernel == "gemv_ln";
-        var rowsPerBlock = lmHead ? 32 : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
-        var threads = lmHead ? 256u : 32u * (uint)rowsPerBlock;
-        var sizes = lmHead ? LmHeadVectorsPerLane : GemvVectorsPerLane;
-        var perLane = (k / vectorElements + 31) / 32;
-        var size = sizes.FirstOrDefault(v => v >= perLane, sizes[^1]);
-        var shared = 4 * k * (kernel.StartsWith("gemv_ln", StringComparison.Ordinal) ? 3 : 1); // x, and LayerNorm's gain and bias
-        if (shared > MaxSharedBytes)
-            throw new ArgumentException($"the fused engine's {kernel} holds at most {MaxSharedBytes} bytes of inputs in shared memory; {n}x{k} needs {shared}");
-        return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)shared);
-    }
-
-    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream)
-    {
-        var (name, grid, threads, shared) = GemvLaunch(kernel, n, k, w.VectorElements, multiprocessors);
-        gemv.Launch(name, grid, threads, stream, a => a
-            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
-            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
-    }
-
-    static IntPtr Ptr(Tensor? t) => t is null ? IntPtr.Zero : Pointers.Of(t);
+    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream) =>
+        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k);
 
     public void Dispose()
     {
         sampler.Dispose();
-        foreach (var t in new[] { X, qkv, att, hidden, Logits, partial, counters, State, Seed, history }) t.Dispose();
+        attention.Dispose();
+        foreach (var t in new[] { X, qkv, att, hidden, Logits, State, Seed, history }) t.Dispose();
     }
 }

@@ -55,10 +55,10 @@ internal sealed class FusedWeights : IDisposable
         + 4L * 2 * c.NEmbd;
 
     /// <summary>The weight dtype the kernels are compiled for (-D...).</summary>
-    public string Define => Int8 ? "WEIGHTS_INT8" : "WEIGHTS_BF16";
+    public string Define => DefineFor(Int8);
 
-    /// <summary>Weights per 16-byte vector, as common.cuh's VEC_ELEMS.</summary>
-    public int VectorElements => Int8 ? 16 : 8;
+    public static string DefineFor(bool int8) => int8 ? "WEIGHTS_INT8" : "WEIGHTS_BF16";
+
 
     Matrix Quantize(Tensor weight)
     {

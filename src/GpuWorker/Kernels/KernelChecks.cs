@@ -38,7 +38,7 @@ public static class KernelChecks
 
     static int CheckGemv(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
     {
-        var module = KernelModule.Load("gemv.cu", int8 ? "WEIGHTS_INT8" : "WEIGHTS_BF16");
+        var gemv = new GemvKernel(int8);
         var C = c.NEmbd;
         (string Kernel, int N, int K)[] shapes =
         [
@@ -64,11 +64,8 @@ public static class KernelChecks
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
-            var (name, grid, threads, shared) = FusedDecoder.GemvLaunch(kernel, n, k, int8 ? 16 : 8, CudaDriver.Multiprocessors());
-            Action<IntPtr, FusedWeights.Matrix> launch = (s, mm) => module.Launch(name, grid, threads, s, a => a
-                .Ptr(mm.WeightPointer).Ptr(mm.ScalePointer).Ptr(Pointers.Of(bias)).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnW)).Ptr(Pointers.Of(lnB))
-                .Float(1e-5f).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
-            launch(stream.Handle, m);
+            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k);
+            var name = launch(stream.Handle, m);
             stream.Synchronize();
             var error = RelativeError(y, reference);
             var ok = error < 1e-4 && !y.isnan().any().item<bool>();
@@ -88,8 +85,7 @@ public static class KernelChecks
 
     static int CheckAttention(Gpt2Config c, CudaStream stream, TextWriter output)
     {
-        var module = KernelModule.Load("attention.cu", "WEIGHTS_BF16");
-        int H = c.NHead, D = c.HeadDim, T = c.NPositions, C = c.NEmbd, S = FusedDecoder.AttentionSlices;
+        int H = c.NHead, D = c.HeadDim, T = c.NPositions, C = c.NEmbd;
         var failed = 0;
         foreach (var position in new[] { 0, 127, T - 1 })
         {
@@ -98,8 +94,7 @@ public static class KernelChecks
             var keys = randn(H, T, D, device: CUDA).to(ScalarType.BFloat16);
             var values = randn(H, T, D, device: CUDA).to(ScalarType.BFloat16);
             var pos = tensor(new[] { position }, ScalarType.Int32, device: CUDA);
-            var partial = zeros(H * S * (D + 2), device: CUDA);
-            var counters = zeros(H, ScalarType.Int32, device: CUDA);
+            using var attention = new AttentionKernel(c, CUDA); // fresh workspace for each position
             var output1 = full(C, float.NaN, device: CUDA);
 
             var q = qkv.narrow(0, 0, C).view(H, 1, D);
@@ -109,15 +104,13 @@ public static class KernelChecks
             var vAll = cat([values.narrow(1, 0, position).to(ScalarType.Float32), vNew.to(ScalarType.BFloat16).to(ScalarType.Float32)], 1);
             var reference = softmax(q.matmul(kAll.transpose(1, 2)).div(Math.Sqrt(D)), -1).matmul(vAll).view(C);
 
-            Action<IntPtr> launch = s => module.Launch(FusedDecoder.AttentionKernel(c), ((uint)H, (uint)S, 1), 128, s, a => a
-                .Ptr(Pointers.Of(qkv)).Ptr(Pointers.Of(keys)).Ptr(Pointers.Of(values)).Ptr(Pointers.Of(pos)).Ptr(Pointers.Of(partial))
-                .Ptr(Pointers.Of(counters)).Ptr(Pointers.Of(output1)).Int(H).Int(T));
+            Action<IntPtr> launch = s => attention.Launch(s, qkv, Pointers.Of(keys), Pointers.Of(values), Pointers.Of(pos), output1);
             launch(stream.Handle);
             stream.Synchronize();
             // The kernel uses the new key/value in fp32 and the cached ones in bf16: the reference rounds the new ones too, so allow bf16-level error.
             var error = RelativeError(output1, reference);
             var stored = keys[.., position].to(ScalarType.Float32).sub(kNew.squeeze(1)).abs().max().item<float>();
-            var ok = error < 1e-2 && stored < 0.05 && counters.sum().item<long>() == 0;
+            var ok = error < 1e-2 && stored < 0.05 && attention.Counters.sum().item<long>() == 0;
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s); });
             output.WriteLine(Line(ok, $"attention H={H} D={D} pos={position}", error, us, 2L * H * (position + 1) * D * 2));
             if (!ok) failed++;

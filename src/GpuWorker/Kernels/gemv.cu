@@ -123,8 +123,8 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K);                                      \
     }
 
-// The vector counts per lane the host may pick (FusedDecoder.GemvVectorsPerLane lists the same).
-// Up to 512 threads a block (FusedDecoder.GemvLaunch), so at most 128 registers a thread.
+// The vector counts per lane the host may pick (GemvKernel.VectorsPerLane lists the same).
+// Up to 512 threads a block (GemvKernel.Shape), so at most 128 registers a thread.
 #define GEMV_SIZES(NAME, LN, EPI)                                                                                    \
     GEMV_ENTRY(NAME, LN, EPI, 1, 2, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 4, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 8, 512)  \
     GEMV_ENTRY(NAME, LN, EPI, 1, 12, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 16, 512) GEMV_ENTRY(NAME, LN, EPI, 1, 24, 512)
@@ -132,7 +132,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 GEMV_SIZES(gemv_ln_bias, true, EPI_BIAS)
 GEMV_SIZES(gemv_ln_bias_gelu, true, EPI_BIAS_GELU)
 GEMV_SIZES(gemv_bias_residual, false, EPI_BIAS_RESIDUAL)
-// The lm_head: 4 rows per warp, so fewer blocks recompute ln_f (FusedDecoder.LmHeadVectorsPerLane).
+// The lm_head: 4 rows per warp, so fewer blocks recompute ln_f (GemvKernel.LmHeadVectorsPerLane).
 GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 2, 256)
 GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 4, 256)
 GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, 8, 256)

@@ -89,7 +89,7 @@ public class KernelHostTests
     [InlineData("gemv_ln", 50257, 768, 8, "gemv_ln_4", 1571u, 256u)]                 // the lm_head: 32 rows a block
     public void Gemv_launch_takes_the_smallest_look_ahead_and_about_one_block_per_SM(string kernel, int n, int k, int vectorElements, string name, uint blocks, uint threads)
     {
-        var launch = FusedDecoder.GemvLaunch(kernel, n, k, vectorElements, multiprocessors: 132);
+        var launch = GemvKernel.Shape(kernel, n, k, vectorElements, multiprocessors: 132);
         Assert.Equal(name, launch.Name);
         Assert.Equal((blocks, 1u, 1u), launch.Grid);
         Assert.Equal(threads, launch.Threads);
@@ -99,7 +99,7 @@ public class KernelHostTests
     [Fact]
     public void Gemv_launch_refuses_inputs_larger_than_shared_memory()
     {
-        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.GemvLaunch("gemv_ln_bias", 15360, 5120, 8, 132));
+        var error = Assert.Throws<ArgumentException>(() => GemvKernel.Shape("gemv_ln_bias", 15360, 5120, 8, 132));
         Assert.Contains("49152 bytes", error.Message);
         Assert.Contains("needs 61440", error.Message);
     }
@@ -108,16 +108,16 @@ public class KernelHostTests
     public void Every_entry_point_the_host_can_pick_is_instantiated_in_the_source()
     {
         var gemv = Source("gemv.cu");
-        foreach (var v in FusedDecoder.GemvVectorsPerLane)
+        foreach (var v in GemvKernel.VectorsPerLane)
             Assert.Contains($"GEMV_ENTRY(NAME, LN, EPI, 1, {v}, 512)", gemv);
-        foreach (var v in FusedDecoder.LmHeadVectorsPerLane)
+        foreach (var v in GemvKernel.LmHeadVectorsPerLane)
             Assert.Contains($"GEMV_ENTRY(gemv_ln, true, EPI_NONE, 4, {v}, 256)", gemv);
         foreach (var name in new[] { "gemv_ln_bias", "gemv_ln_bias_gelu", "gemv_bias_residual" })
             Assert.Contains($"GEMV_SIZES({name},", gemv);
         foreach (var preset in new[] { "gpt2", "gpt2-medium", "gpt2-large" })
         {
             var config = Presets.All[preset];
-            Assert.Equal($"attention_decode_{config.HeadDim}", FusedDecoder.AttentionKernel(config));
+            Assert.Equal($"attention_decode_{config.HeadDim}", AttentionKernel.EntryPoint(config));
             Assert.Contains($"ATTENTION_ENTRY({config.HeadDim})", Source("attention.cu"));
         }
     }
@@ -126,7 +126,7 @@ public class KernelHostTests
     public void Attention_refuses_a_head_size_it_has_no_kernel_for()
     {
         var odd = Presets.All["gpt2"] with { NEmbd = 576 }; // 12 heads of 48
-        var error = Assert.Throws<ArgumentException>(() => FusedDecoder.AttentionKernel(odd));
+        var error = Assert.Throws<ArgumentException>(() => AttentionKernel.EntryPoint(odd));
         Assert.Contains("head sizes 32, 64, 128", error.Message);
         Assert.Contains("48", error.Message);
     }

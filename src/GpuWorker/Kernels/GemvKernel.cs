@@ -1,0 +1,60 @@
+using static TorchSharp.torch;
+
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// gemv.cu for one weight type: which entry point, grid and shared memory a matrix gets, and the launch
+/// itself (the decoder and check-kernels both go through it, so the argument order lives in one place).
+/// </summary>
+internal sealed class GemvKernel
+{
+    /// <summary>The 16-byte vectors per lane and row that gemv.cu's per-layer entry points load ahead (their suffixes).</summary>
+    public static readonly int[] VectorsPerLane = [2, 4, 8, 12, 16, 24];
+    /// <summary>The same for the lm_head's entry points (4 rows per warp).</summary>
+    public static readonly int[] LmHeadVectorsPerLane = [2, 4, 8];
+    const int MaxSharedBytes = 48 * 1024; // dynamic shared memory a launch gets without opting in
+
+    readonly KernelModule module;
+    readonly int vectorElements, multiprocessors;
+
+    public GemvKernel(bool int8)
+    {
+        module = KernelModule.Load("gemv.cu", FusedWeights.DefineFor(int8));
+        vectorElements = int8 ? 16 : 8; // common.cuh's VEC_ELEMS
+        multiprocessors = CudaDriver.Multiprocessors();
+    }
+
+    /// <summary>
+    /// How gemv.cu runs <paramref name="kernel"/> over an [n, k] matrix whose 16-byte vectors hold
+    /// <paramref name="vectorElements"/> weights on a GPU of <paramref name="multiprocessors"/> SMs: the entry
+    /// point (the smallest look-ahead that holds a lane's share of a row, else the largest, which loops),
+    /// blocks, threads, and the shared memory for x (and LayerNorm's gain and bias). A per-layer matrix gets
+    /// about one block per SM (a warp a row, 4..16 warps a block); the lm_head 32 rows a block.
+    /// </summary>
+    public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) Shape(string kernel, int n, int k, int vectorElements, int multiprocessors)
+    {
+        var lmHead = kernel == "gemv_ln";
+        var rowsPerBlock = lmHead ? 32 : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
+        var threads = lmHead ? 256u : 32u * (uint)rowsPerBlock;
+        var sizes = lmHead ? LmHeadVectorsPerLane : VectorsPerLane;
+        var perLane = (k / vectorElements + 31) / 32;
+        var size = sizes.FirstOrDefault(v => v >= perLane, sizes[^1]);
+        var shared = 4 * k * (kernel.StartsWith("gemv_ln", StringComparison.Ordinal) ? 3 : 1); // x, and LayerNorm's gain and bias
+        if (shared > MaxSharedBytes)
+            throw new ArgumentException($"the fused engine's {kernel} holds at most {MaxSharedBytes} bytes of inputs in shared memory; {n}x{k} needs {shared}");
+        return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)shared);
+    }
+
+    /// <summary>Enqueues y = <paramref name="kernel"/>(m, x) over an [n, k] matrix; returns the entry point it used.</summary>
+    public string Launch(IntPtr stream, string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias,
+        float eps, Tensor y, int n, int k)
+    {
+        var (name, grid, threads, shared) = Shape(kernel, n, k, vectorElements, multiprocessors);
+        module.Launch(name, grid, threads, stream, a => a
+            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared);
+        return name;
+    }
+
+    static IntPtr Ptr(Tensor? t) => t is null ? IntPtr.Zero : Pointers.Of(t);
+}
