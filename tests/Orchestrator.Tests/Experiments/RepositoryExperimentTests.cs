@@ -42,6 +42,18 @@ public class RepositoryExperimentTests
     }
 
     [Fact]
+    public void Seed_figures_for_the_graph_engines_hold_both_sweeps_at_step_64()
+    {
+        var experiment = Load("seed-figures-graph-engines.yaml");
+        var ttft = experiment.Trials.Where(trial => trial.OutputTokens == 32 && trial.InputTokens != 32).ToList();
+        var throughput = experiment.Trials.Where(trial => trial.InputTokens == 32 && trial.OutputTokens != 32).ToList();
+        Assert.Equal(64, experiment.Trials.Count);
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => 16 + 64 * i), ttft.Where(t => t.Engine == "fused").Select(t => t.InputTokens).Order());
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => 16 + 64 * i), throughput.Where(t => t.Engine == "fused").Select(t => t.OutputTokens).Order());
+        Assert.Equal(["cuda-graph", "fused"], experiment.Trials.Select(trial => trial.Engine).Distinct().Order());
+    }
+
+    [Fact]
     public void Seed_figures_hold_both_sweeps_for_every_engine_of_ours()
     {
         var experiment = Load("seed-figures.yaml");
