@@ -171,8 +171,11 @@ public static class KernelChecks
     static double RelativeError(Tensor actual, Tensor reference) =>
         actual.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).norm().item<double>() / reference.to(ScalarType.Float64).norm().item<double>();
 
-    /// <summary>Median microseconds per launch: a graph of LaunchesPerGraph launches replayed, timed with events.</summary>
-    static double TimeLaunches(CudaStream stream, Action<IntPtr> body)
+    /// <summary>Microseconds per launch over the replays (median, fastest, slowest).</summary>
+    record struct Timing(double Median, double Min, double Max);
+
+    /// <summary>Microseconds per launch: a graph of LaunchesPerGraph launches replayed Replays times, each timed with events.</summary>
+    static Timing TimeLaunches(CudaStream stream, Action<IntPtr> body)
     {
         using var graph = CudaGraph.Capture(stream, () => body(stream.Handle));
         using var start = new CudaEvent();
@@ -189,12 +192,13 @@ public static class KernelChecks
             times.Add(CudaEvent.ElapsedMs(start, end) * 1000.0 / LaunchesPerGraph);
         }
         times.Sort();
-        return times[times.Count / 2];
+        return new Timing(times[times.Count / 2], times[0], times[^1]);
     }
 
-    static string Line(bool ok, string what, double error, double microseconds, long bytes)
+    static string Line(bool ok, string what, double error, Timing us, long bytes)
     {
-        var gbs = bytes / (microseconds * 1e-6) / 1e9;
-        return $"{(ok ? "ok  " : "FAIL")} {what,-52} error {error:0.0e+0}  {microseconds,8:0.00} us  {gbs,7:0} GB/s  ({100 * gbs * 1e9 / CeilingBytesPerSecond:0}% of 3.0 TB/s)";
+        var gbs = bytes / (us.Median * 1e-6) / 1e9;
+        return $"{(ok ? "ok  " : "FAIL")} {what,-52} error {error:0.0e+0}  {us.Median,8:0.00} us ({us.Min:0.00}..{us.Max:0.00} over {Replays})  "
+            + $"{gbs,7:0} GB/s  ({100 * gbs * 1e9 / CeilingBytesPerSecond:0}% of 3.0 TB/s)";
     }
 }
