@@ -47,7 +47,10 @@ public sealed class FusedEngine : IEngine
         stream.MakeCurrent();
         cache = new StaticKvCache(model.Config, model.Dtype, model.Device, model.Config.NPositions);
         weights = new FusedWeights(model, int8);
-        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device);
+        // GPTBENCH_FUSED_LAYERS=persistent: every layer in one persistent kernel (Kernels/layers.cu) instead of five
+        // launches a layer. Correct, but slower so far (BENCHMARKS.md), so it is a variant to measure, not the default.
+        var persistent = Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS") == "persistent";
+        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, persistent);
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
         prefill = new PrefillGraphs(model, cache, stream);
@@ -73,7 +76,7 @@ public sealed class FusedEngine : IEngine
         var graph = graphs[sampling];
         using (NewDisposeScope())
         {
-            decoder.State.copy_(tensor(new[] { 0, prompt.Length - 1, 0 }, ScalarType.Int32));
+            decoder.Start(prompt.Length - 1);
             decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
             // The prompt's keys and values go into the shared cache; its last logits are sampled by our kernel.
             if (!prefill.TryRun(prompt, PrefillKey))

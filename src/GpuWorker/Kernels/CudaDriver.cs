@@ -17,8 +17,12 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] private static partial int cuCtxGetDevice(out int device);
     [LibraryImport(Library)] private static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Library)] private static partial int cuGetErrorString(int status, out IntPtr text);
+    [LibraryImport(Library)] private static partial int cuFuncSetAttribute(IntPtr function, int attribute, int value);
+    [LibraryImport(Library)] private static partial int cuOccupancyMaxActiveBlocksPerMultiprocessor(out int blocks, IntPtr function, int blockSize, nuint dynamicSharedBytes);
 
     const int ComputeCapabilityMajor = 75, ComputeCapabilityMinor = 76, MultiprocessorCount = 16; // CU_DEVICE_ATTRIBUTE_*
+    const int MaxSharedPerBlockOptIn = 97;                                                        // CU_DEVICE_ATTRIBUTE_*
+    const int MaxDynamicSharedBytes = 8;                                                          // CU_FUNC_ATTRIBUTE_*
     const int ProgrammaticStreamSerialization = 6; // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
 
     /// <summary>CUlaunchConfig.</summary>
@@ -73,6 +77,21 @@ internal static unsafe partial class CudaDriver
 
     /// <summary>The number of SMs of the current context's device.</summary>
     public static int Multiprocessors() => Attribute(MultiprocessorCount, "multiprocessors");
+
+    /// <summary>The most shared memory one block may use when its kernel opts in (227 KiB on the H100).</summary>
+    public static int MaxSharedBytesPerBlock() => Attribute(MaxSharedPerBlockOptIn, "max shared memory per block (opt-in)");
+
+    /// <summary>Lets the kernel's launches ask for more than the default 48 KiB of dynamic shared memory.</summary>
+    public static void AllowDynamicShared(IntPtr function, int bytes) =>
+        Check(cuFuncSetAttribute(function, MaxDynamicSharedBytes, bytes), "cuFuncSetAttribute(max dynamic shared memory)");
+
+    /// <summary>How many blocks of the kernel fit on one SM at once with this block size and dynamic shared memory.</summary>
+    public static int ResidentBlocksPerMultiprocessor(IntPtr function, int blockThreads, int dynamicSharedBytes)
+    {
+        Check(cuOccupancyMaxActiveBlocksPerMultiprocessor(out var blocks, function, blockThreads, (nuint)dynamicSharedBytes),
+            nameof(cuOccupancyMaxActiveBlocksPerMultiprocessor));
+        return blocks;
+    }
 
     static int Attribute(int attribute, string name)
     {

@@ -23,6 +23,7 @@ internal sealed class FusedDecoder : IDisposable
     readonly KernelModule embed;
     readonly GemvKernel gemv;
     readonly AttentionKernel attention;
+    readonly LayerKernel? layers; // every layer in one persistent kernel, or (null) five launches a layer
     readonly TokenSampler sampler;
 
     // Device workspace: activations in fp32, the step's state.
@@ -32,12 +33,14 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor Seed { get; }    // int64 [1]
     readonly Tensor qkv, att, hidden, history;
 
-    public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
+    public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
         c = config;
         w = weights;
         this.keysAndValues = keysAndValues;
         attention = new AttentionKernel(config, device);
+        if (persistentLayers)
+            layers = new LayerKernel(config, weights, device);
         gemv = new GemvKernel(weights.Int8);
         embed = KernelModule.Load("embed.cu", weights.Define);
         sampler = new TokenSampler(c.VocabSize, device);
@@ -53,12 +56,29 @@ internal sealed class FusedDecoder : IDisposable
         history = I(c.NPositions);
     }
 
+    /// <summary>Before a generation's first step: the token and position state (the sampler sets the token), and the layer kernel's barriers.</summary>
+    /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
+    public LayerKernel? Layers => layers;
+
+    public void Start(int position)
+    {
+        State.copy_(tensor(new[] { 0, position, 0 }, ScalarType.Int32));
+        layers?.ResetBarriers();
+    }
+
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)
     {
         var C = c.NEmbd;
         var eps = (float)c.LayerNormEpsilon;
         var state = Pointers.Of(State);
+        if (layers is not null)
+        {
+            layers.Launch(stream, State, X, qkv, hidden, Pointers.Of(keysAndValues));
+            Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
+            Sample(stream, sampling, ringDevicePointer, ringCapacity);
+            return;
+        }
         embed.Launch("embed", ((uint)((C + EmbedThreads - 1) / EmbedThreads), 1, 1), EmbedThreads, stream, a => a
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
             .Ptr(state).Ptr(state + 4).Ptr(Pointers.Of(X)).Int(C));
@@ -90,6 +110,7 @@ internal sealed class FusedDecoder : IDisposable
     {
         sampler.Dispose();
         attention.Dispose();
+        layers?.Dispose();
         foreach (var t in new[] { X, qkv, att, hidden, Logits, State, Seed, history }) t.Dispose();
     }
 }

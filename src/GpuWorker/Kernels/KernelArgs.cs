@@ -8,19 +8,22 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 internal sealed unsafe class KernelArgs : IDisposable
 {
-    const int Slot = 8; // every argument we pass fits in 8 bytes
-    readonly List<Action<IntPtr>> writers = [];
+    const int Alignment = 8; // each value starts 8-byte aligned, as the widest kernel parameter needs
+    readonly List<(int Size, Action<IntPtr> Write)> writers = [];
     IntPtr values;
     IntPtr pointers;
 
-    public KernelArgs Ptr(IntPtr value) => Add(p => *(IntPtr*)p = value);
-    public KernelArgs Int(int value) => Add(p => *(int*)p = value);
-    public KernelArgs Float(float value) => Add(p => *(float*)p = value);
-    public KernelArgs U64(ulong value) => Add(p => *(ulong*)p = value);
+    public KernelArgs Ptr(IntPtr value) => Add(sizeof(IntPtr), p => *(IntPtr*)p = value);
+    public KernelArgs Int(int value) => Add(sizeof(int), p => *(int*)p = value);
+    public KernelArgs Float(float value) => Add(sizeof(float), p => *(float*)p = value);
+    public KernelArgs U64(ulong value) => Add(sizeof(ulong), p => *(ulong*)p = value);
 
-    KernelArgs Add(Action<IntPtr> write)
+    /// <summary>A struct passed by value: its C# layout must match the kernel's (sequential, same field order).</summary>
+    public KernelArgs Struct<T>(T value) where T : unmanaged => Add(sizeof(T), p => *(T*)p = value);
+
+    KernelArgs Add(int size, Action<IntPtr> write)
     {
-        writers.Add(write);
+        writers.Add((size, write));
         return this;
     }
 
@@ -28,12 +31,19 @@ internal sealed unsafe class KernelArgs : IDisposable
     public void** Build()
     {
         Free();
-        values = Marshal.AllocHGlobal(Slot * Math.Max(1, writers.Count));
+        var offsets = new int[writers.Count];
+        var total = 0;
+        for (var i = 0; i < writers.Count; i++)
+        {
+            offsets[i] = total;
+            total += (writers[i].Size + Alignment - 1) / Alignment * Alignment;
+        }
+        values = Marshal.AllocHGlobal(Math.Max(Alignment, total));
         pointers = Marshal.AllocHGlobal(IntPtr.Size * Math.Max(1, writers.Count));
         for (var i = 0; i < writers.Count; i++)
         {
-            var slot = values + i * Slot;
-            writers[i](slot);
+            var slot = values + offsets[i];
+            writers[i].Write(slot);
             ((IntPtr*)pointers)[i] = slot;
         }
         return (void**)pointers;

@@ -25,11 +25,16 @@ public static class KernelChecks
         using var stream = new CudaStream(0);
         stream.MakeCurrent();
         manual_seed(1234);
+        // check-kernels [preset] [gemv|attention|sampling|step ...]: all groups unless some are named.
+        var groups = args.Skip(1).ToHashSet();
+        bool Wanted(string group) => groups.Count == 0 || groups.Contains(group);
         var failed = 0;
         foreach (var int8 in new[] { false, true })
-            failed += CheckGemv(config, int8, stream, output);
-        failed += CheckAttention(config, stream, output);
-        failed += CheckSampling(config, stream, output);
+            if (Wanted("gemv")) failed += CheckGemv(config, int8, stream, output);
+        if (Wanted("attention")) failed += CheckAttention(config, stream, output);
+        if (Wanted("sampling")) failed += CheckSampling(config, stream, output);
+        foreach (var int8 in new[] { false, true })
+            if (Wanted("step")) failed += CheckStep(config, int8, stream, output);
         output.WriteLine(failed == 0 ? "all kernel checks pass" : $"{failed} kernel checks FAIL");
         return failed == 0 ? 0 : 1;
     }
@@ -164,6 +169,78 @@ public static class KernelChecks
             if (!samplingOk) failed++;
         }
         return failed;
+    }
+
+    // ---- the whole decode step --------------------------------------------------------------------
+
+    /// <summary>
+    /// A whole step (layers, lm_head, sampling) against Gpt2.Decode in fp32 with the same (rounded) weights and
+    /// cache, for the persistent layer kernel and the five-launches-a-layer path; then each timed over positions 0..
+    /// </summary>
+    static int CheckStep(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Gpt2.Random(c, 7, ScalarType.BFloat16, CUDA);
+        using var weights = new FusedWeights(model, int8);
+        using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
+        var failed = 0;
+        foreach (var persistent in new[] { true, false })
+        {
+            using var cache = new StaticKvCache(c, ScalarType.BFloat16, CUDA, c.NPositions);
+            using var decoder = new FusedDecoder(c, weights, cache.Data, CUDA, persistent);
+            var what = $"decode step {(int8 ? "int8" : "bf16")} {(persistent ? "persistent layers" : "5 launches a layer")}";
+            foreach (var position in new[] { 0, 127, c.NPositions - 1 })
+            {
+                using var refCache = new StaticKvCache(c, ScalarType.Float32, CUDA, c.NPositions);
+                refCache.Data.copy_(randn_like(refCache.Data).to(ScalarType.BFloat16)); // what the bf16 cache can hold
+                cache.Data.copy_(refCache.Data);
+                const int token = 50;
+                decoder.Start(position);
+                decoder.State[0] = token;
+                decoder.Step(stream.Handle, new SamplingSpec(Greedy: true), IntPtr.Zero, 0);
+                stream.Synchronize();
+                var expected = reference.Decode(tensor(new long[] { token }, device: CUDA), tensor(new long[] { position }, device: CUDA), refCache);
+                var error = RelativeError(decoder.Logits, expected);
+                var newEntries = cache.Data.select(3, position).to(ScalarType.Float32);
+                var cacheError = RelativeError(newEntries, refCache.Data.select(3, position));
+                var ok = error < 5e-3 && cacheError < 1e-2 && decoder.State[1].item<int>() == position + 1;
+                output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what + $" pos={position}",-52} error {error:0.0e+0}  (new cache entries {cacheError:0.0e+0})");
+                if (!ok) failed++;
+            }
+            if (decoder.Layers is { } layers && !int8)
+            {
+                // One traced step at position 127: where each phase's time goes.
+                layers.EnableTrace(CUDA);
+                decoder.Start(127);
+                decoder.Step(stream.Handle, new SamplingSpec(Greedy: true), IntPtr.Zero, 0);
+                stream.Synchronize();
+                output.WriteLine("     phase (us, medians over blocks and layers 1..L-1):  wait release  input   work   span");
+                foreach (var p in layers.Profile())
+                    output.WriteLine($"     {p.Phase,-10} {p.Wait,24:0.00} {p.Release,7:0.00} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
+            }
+            using var timed = new FusedDecoder(c, weights, cache.Data, CUDA, persistent); // untraced
+            timed.Start(0);
+            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) timed.Step(s, new SamplingSpec(Greedy: true), IntPtr.Zero, 0); });
+            output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
+        }
+        return failed;
+    }
+
+    /// <summary>The model's weights with every matrix and embedding as the kernels see it (bf16 or int8, dequantized), in HF's layout.</summary>
+    static Dictionary<string, Tensor> ReferenceWeights(Gpt2 model, FusedWeights w)
+    {
+        var weights = model.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
+        weights["wte.weight"] = FusedWeights.Dequantize(w.Wte);
+        weights["wpe.weight"] = FusedWeights.Dequantize(w.Wpe);
+        for (var i = 0; i < w.Layers.Count; i++)
+        {
+            var l = w.Layers[i];
+            weights[$"h.{i}.attn.c_attn.weight"] = FusedWeights.Dequantize(l.Attn).t();
+            weights[$"h.{i}.attn.c_proj.weight"] = FusedWeights.Dequantize(l.AttnProj).t();
+            weights[$"h.{i}.mlp.c_fc.weight"] = FusedWeights.Dequantize(l.Fc).t();
+            weights[$"h.{i}.mlp.c_proj.weight"] = FusedWeights.Dequantize(l.MlpProj).t();
+        }
+        return weights;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

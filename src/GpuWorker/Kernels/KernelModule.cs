@@ -41,6 +41,16 @@ internal sealed class KernelModule
         return new KernelModule(CudaDriver.LoadModule(cubin));
     }
 
+    /// <summary>
+    /// Opts the kernel into <paramref name="dynamicSharedBytes"/> of dynamic shared memory and returns how many of
+    /// its blocks of <paramref name="threads"/> then fit on one SM at once.
+    /// </summary>
+    public int Reserve(string kernel, uint threads, int dynamicSharedBytes)
+    {
+        CudaDriver.AllowDynamicShared(Function(kernel), dynamicSharedBytes);
+        return CudaDriver.ResidentBlocksPerMultiprocessor(Function(kernel), (int)threads, dynamicSharedBytes);
+    }
+
     IntPtr Function(string name)
     {
         if (!functions.TryGetValue(name, out var f)) functions[name] = f = CudaDriver.GetFunction(module, name);

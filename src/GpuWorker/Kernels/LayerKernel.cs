@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using GptBench.GpuWorker.Model;
+using static TorchSharp.torch;
+
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// layers.cu for one model: every transformer layer of a decode step in one persistent launch of one block per
+/// SM. Owns the kernel's workspace (the per-layer parameter table, attention slices, barrier counters) and
+/// its launch plan.
+/// </summary>
+internal sealed class LayerKernel : IDisposable
+{
+    public const uint Threads = 512;      // layers.cu THREADS
+    const int MaxWidth = 4 * (int)Threads; // layers.cu MAX_PER_THREAD * THREADS
+    const int PointersPerLayer = 16;      // layers.cu LayerParams
+    const int MaxLayers = 48;             // layers.cu MAX_LAYERS
+    const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
+    const int MaxSlices = 16;             // layers.cu MAX_SLICES
+    const int TraceStampsPerLayer = 20;   // layers.cu TRACE_EVENTS / L
+    const int StaticSharedReserve = 16 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
+    static readonly int[] HeadSizes = [32, 64, 128];
+
+    /// <summary>layers.cu's Model, field for field.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct ModelArgs
+    {
+        public IntPtr Layers, Wte, WteScale, Wpe, WpeScale;
+        public int L, C, H, T;
+        public float Eps;
+    }
+
+    /// <summary>layers.cu's Buffers, field for field.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct BufferArgs
+    {
+        public IntPtr X, Qkv, Hidden, Partial, Cache, Barriers, Trace;
+        public int MaxSlices;
+    }
+
+    /// <summary>
+    /// How the kernel runs: blocks (one per SM), attention slices per head, the weight buffers (each one block's
+    /// rows of the largest matrix; 3 let copies run two phases ahead, 2 one) and all dynamic shared memory.
+    /// </summary>
+    public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int BufferCount, int DynamicSharedBytes);
+
+    /// <summary>
+    /// The launch plan for <paramref name="c"/> with <paramref name="weightElementBytes"/>-byte weights on a GPU of
+    /// <paramref name="multiprocessors"/> SMs whose blocks may use <paramref name="maxSharedBytes"/> of shared
+    /// memory: the weight buffers, then the activation area (the MLP's hidden vector or one attention slice's
+    /// scores), leaving room for the kernel's static shared memory.
+    /// </summary>
+    public static Plan PlanFor(Gpt2Config c, int weightElementBytes, int multiprocessors, int maxSharedBytes)
+    {
+        if (!HeadSizes.Contains(c.HeadDim))
+            throw new ArgumentException($"the fused engine's layer kernel supports head sizes {string.Join(", ", HeadSizes)}; this model's is {c.HeadDim}");
+        if (c.NEmbd % 16 != 0 || c.NEmbd > MaxWidth)
+            throw new ArgumentException($"the fused engine's layer kernel needs a width that is a multiple of 16 and at most {MaxWidth}; this model's is {c.NEmbd}");
+        if (c.NLayer > MaxLayers)
+            throw new ArgumentException($"the fused engine's layer kernel supports up to {MaxLayers} layers; this model has {c.NLayer}");
+        int RowsPerBlock(int n) => (n + multiprocessors - 1) / multiprocessors;
+        if (RowsPerBlock(4 * c.NEmbd) > MaxRows)
+            throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxRows} rows of a matrix; {4 * c.NEmbd} over {multiprocessors} SMs is more");
+        var maxSlices = Math.Clamp(multiprocessors / c.NHead, 1, MaxSlices);
+        var positionsPerPass = (int)Threads / (c.HeadDim / 8);
+        var activationBytes = 4 * new[] { 4 * c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
+        var bufferBytes = new[] { (3 * c.NEmbd, c.NEmbd), (c.NEmbd, c.NEmbd), (4 * c.NEmbd, c.NEmbd), (c.NEmbd, 4 * c.NEmbd) }
+            .Max(m => RowsPerBlock(m.Item1) * m.Item2 * weightElementBytes);
+        var room = maxSharedBytes - StaticSharedReserve - activationBytes;
+        var count = Math.Min(3, room / bufferBytes);
+        if (count < 2)
+            throw new ArgumentException($"the fused engine's layer kernel needs two weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
+        return new Plan((uint)multiprocessors, maxSlices, bufferBytes, count, count * bufferBytes + activationBytes);
+    }
+
+    readonly KernelModule module;
+    readonly Gpt2Config c;
+    readonly FusedWeights w;
+    readonly string name;
+    readonly Plan plan;
+    readonly Tensor layerTable, partial, barriers;
+    Tensor? trace;
+
+    public LayerKernel(Gpt2Config config, FusedWeights weights, Device device)
+    {
+        c = config;
+        w = weights;
+        module = KernelModule.Load("layers.cu", weights.Define);
+        name = $"decode_layers_{config.HeadDim}";
+        plan = PlanFor(config, weights.Int8 ? 1 : 2, CudaDriver.Multiprocessors(), CudaDriver.MaxSharedBytesPerBlock());
+        var resident = module.Reserve(name, Threads, plan.DynamicSharedBytes);
+        if (resident < 1)
+            throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
+        layerTable = tensor(weights.Layers.SelectMany(Table).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+        partial = zeros([(long)c.NHead * plan.MaxSlices * (c.HeadDim + 2)], ScalarType.Float32, device).DetachFromDisposeScope();
+        barriers = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
+    }
+
+    public Plan LaunchPlan => plan;
+
+    /// <summary>One layer's pointers in layers.cu's LayerParams order: weights, scales, biases, then the two LayerNorms.</summary>
+    static IEnumerable<long> Table(FusedWeights.Layer l)
+    {
+        FusedWeights.Matrix[] matrices = [l.Attn, l.AttnProj, l.Fc, l.MlpProj];
+        Tensor[] biases = [l.AttnBias, l.AttnProjBias, l.FcBias, l.MlpProjBias];
+        var table = matrices.Select(m => (long)m.WeightPointer)
+            .Concat(matrices.Select(m => (long)m.ScalePointer))
+            .Concat(biases.Select(b => (long)Pointers.Of(b)))
+            .Concat(new[] { l.Ln1Weight, l.Ln1Bias, l.Ln2Weight, l.Ln2Bias }.Select(t => (long)Pointers.Of(t)))
+            .ToArray();
+        return table.Length == PointersPerLayer ? table : throw new InvalidOperationException("layer table out of step with layers.cu");
+    }
+
+    /// <summary>
+    /// From now on every launch stamps each block's phases (layers.cu stamp()); <see cref="Profile"/> reads the last
+    /// launch's stamps. Costs a few global stores a phase, so it is for profiling, not for measured runs.
+    /// </summary>
+    public void EnableTrace(Device device) =>
+        trace ??= zeros([plan.Blocks * (long)c.NLayer * TraceStampsPerLayer], ScalarType.Int64, device).DetachFromDisposeScope();
+
+    /// <summary>The last traced launch's phases (synchronise the stream first).</summary>
+    public IReadOnlyList<LayerProfile.PhaseTimes> Profile() =>
+        LayerProfile.Summarize(trace?.cpu().data<long>().ToArray() ?? throw new InvalidOperationException("EnableTrace first"),
+            (int)plan.Blocks, c.NLayer);
+
+    /// <summary>Zeroes the barrier counters: before the first step of a generation (each step resets the next one's).</summary>
+    public void ResetBarriers() => barriers.zero_();
+
+    /// <summary>
+    /// Enqueues every layer for the token and position in <paramref name="state"/> (int32 token, position, step):
+    /// x ends as the last layer's output, the cache [L, 2, H, T, D] at <paramref name="cache"/> gains the position's keys and values.
+    /// </summary>
+    public void Launch(IntPtr stream, Tensor state, Tensor x, Tensor qkv, Tensor hidden, IntPtr cache)
+    {
+        var model = new ModelArgs
+        {
+            Layers = Pointers.Of(layerTable), Wte = w.Wte.WeightPointer, WteScale = w.Wte.ScalePointer,
+            Wpe = w.Wpe.WeightPointer, WpeScale = w.Wpe.ScalePointer,
+            L = c.NLayer, C = c.NEmbd, H = c.NHead, T = c.NPositions, Eps = (float)c.LayerNormEpsilon,
+        };
+        var buffers = new BufferArgs
+        {
+            X = Pointers.Of(x), Qkv = Pointers.Of(qkv), Hidden = Pointers.Of(hidden), Partial = Pointers.Of(partial),
+            Cache = cache, Barriers = Pointers.Of(barriers), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
+        };
+        module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a
+            .Struct(model).Struct(buffers).Ptr(Pointers.Of(state)).Int(plan.BufferBytes).Int(plan.BufferCount), (uint)plan.DynamicSharedBytes);
+    }
+
+    public void Dispose()
+    {
+        layerTable.Dispose();
+        partial.Dispose();
+        barriers.Dispose();
+        trace?.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// Where a layer's time goes in the persistent layer kernel, from its trace: per block, layer and phase, four
+/// %globaltimer stamps (reached the barrier, passed it, had its input, finished its work; layers.cu stamp()).
+/// </summary>
+public static class LayerProfile
+{
+    public static readonly string[] Phases = ["QKV", "attention", "proj", "MLP up", "MLP down"];
+    const int Events = 4;
+
+    /// <summary>
+    /// One phase, in microseconds, medians over blocks and layers 1..L-1 (layer 0's first phase has no barrier):
+    /// Wait, a block's time in the barrier; Release, from the last block's arrival to the first block's departure;
+    /// Input, staging its input after the barrier; Work, its products (or attention) and their stores; Span, from
+    /// this phase's last arrival to the next phase's (the phase's share of the critical path).
+    /// </summary>
+    public sealed record PhaseTimes(string Phase, double Wait, double Release, double Input, double Work, double Span);
+
+    public static IReadOnlyList<PhaseTimes> Summarize(long[] stamps, int blocks, int layers)
+    {
+        var perBlock = layers * Phases.Length * Events;
+        if (stamps.Length != blocks * perBlock)
+            throw new ArgumentException($"a trace of {blocks} blocks x {layers} layers has {blocks * perBlock} stamps, got {stamps.Length}");
+        if (layers < 2)
+            throw new ArgumentException("the profile needs at least two layers (layer 0's first phase has no barrier)");
+        long At(int block, int layer, int phase, int e) => stamps[block * perBlock + (layer * Phases.Length + phase) * Events + e];
+        long LastArrival(int layer, int phase) => Enumerable.Range(0, blocks).Max(b => At(b, layer, phase, 0));
+        var layerRange = Enumerable.Range(1, layers - 1).ToList();
+        return Phases.Select((name, phase) =>
+        {
+            double Median(Func<int, int, long> interval) =>
+                MedianUs(layerRange.SelectMany(l => Enumerable.Range(0, blocks).Select(b => interval(b, l))));
+            var release = MedianUs(layerRange.Select(l => Enumerable.Range(0, blocks).Min(b => At(b, l, phase, 1)) - LastArrival(l, phase)));
+            var spans = layerRange
+                .Where(l => phase < Phases.Length - 1 || l < layers - 1)
+                .Select(l => (phase < Phases.Length - 1 ? LastArrival(l, phase + 1) : LastArrival(l + 1, 0)) - LastArrival(l, phase));
+            return new PhaseTimes(name,
+                Median((b, l) => At(b, l, phase, 1) - At(b, l, phase, 0)), release,
+                Median((b, l) => At(b, l, phase, 2) - At(b, l, phase, 1)),
+                Median((b, l) => At(b, l, phase, 3) - At(b, l, phase, 2)),
+                MedianUs(spans));
+        }).ToList();
+    }
+
+    static double MedianUs(IEnumerable<long> nanoseconds)
+    {
+        var sorted = nanoseconds.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2] / 1000.0;
+    }
+}
