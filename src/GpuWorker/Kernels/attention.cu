@@ -7,7 +7,7 @@
 // THREADS / (D / 8) key or value rows per pass with 16-byte loads. The rows of earlier positions
 // and the position itself were written by earlier steps (earlier graph launches), not by the
 // kernel this one may overlap, so the first PREFETCH passes are loaded before waiting for it.
-#include "common.cuh"
+#include "attention.cuh"
 
 #define THREADS 128
 #define MAX_SLICE 1024
@@ -19,31 +19,6 @@ struct Head {
     static constexpr int LANES = D / 8;              // lanes sharing one position
     static constexpr int GROUPS = THREADS / LANES;   // positions per pass
 };
-
-// q . k over this lane's 8 dimensions, summed over the LANES lanes of the position's group.
-template <int D>
-__device__ __forceinline__ float score_of(const uint4& k, const float* q8) {
-    const __nv_bfloat162* b = reinterpret_cast<const __nv_bfloat162*>(&k);
-    float a = 0.f;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(b[i]);
-        a += f.x * q8[2 * i] + f.y * q8[2 * i + 1];
-    }
-#pragma unroll
-    for (int o = Head<D>::LANES / 2; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
-    return a;
-}
-
-__device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4& v) {
-    const __nv_bfloat162* b = reinterpret_cast<const __nv_bfloat162*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(b[i]);
-        o[2 * i] += p * f.x;
-        o[2 * i + 1] += p * f.y;
-    }
-}
 
 template <int D>
 __device__ __forceinline__ void attention(
@@ -103,13 +78,13 @@ __device__ __forceinline__ void attention(
 #pragma unroll
     for (int p = 0; p < PREFETCH; p++) {
         const int t = t0 + p * GROUPS + g;
-        const float a = score_of<D>(t == pos ? knew : kpre[p], q8);
+        const float a = score_of<Head<D>::LANES>(t == pos ? knew : kpre[p], q8);
         if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
     }
     for (int base = t0 + PREFETCH * GROUPS; base < t1; base += GROUPS) {
         const int t = base + g;
         const uint4 k = t == pos ? knew : t < t1 ? *reinterpret_cast<const uint4*>(kcache + (head_row + t) * D + 8 * j) : zero;
-        const float a = score_of<D>(k, q8);
+        const float a = score_of<Head<D>::LANES>(k, q8);
         if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
     }
     m = block_max(m, scratch); // block_sum below starts with a barrier, so scratch is free again by then

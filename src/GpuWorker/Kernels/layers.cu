@@ -17,6 +17,7 @@
 // shared memory for the activations (LayerKernel.PlanFor). Reads the token, position and step from state
 // (written by the previous step's sampler, so only after waiting for it).
 #include "common.cuh"
+#include "attention.cuh"
 
 #define THREADS 512
 #define WARPS (THREADS / 32)
@@ -278,31 +279,6 @@ __device__ void embed(float* xs, float* own_x, const Model& m, const Buffers& b,
 }
 
 // ---- attention -------------------------------------------------------------------------------------------
-
-// q . k over this lane's 8 dimensions, summed over the LANES lanes of the position's group.
-template <int LANES>
-__device__ __forceinline__ float score_of(const uint4& k, const float* q8) {
-    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&k);
-    float a = 0.f;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(h[i]);
-        a += f.x * q8[2 * i] + f.y * q8[2 * i + 1];
-    }
-#pragma unroll
-    for (int o = LANES / 2; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
-    return a;
-}
-
-__device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4& v) {
-    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(h[i]);
-        o[2 * i] += p * f.x;
-        o[2 * i + 1] += p * f.y;
-    }
-}
 
 // Attention slices this step uses: one pass of the block per slice while the context is short, at most
 // max_slices per head.

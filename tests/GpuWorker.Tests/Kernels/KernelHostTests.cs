@@ -39,6 +39,22 @@ public class KernelHostTests
         Assert.Equal(ulong.MaxValue, *(ulong*)pointers[3]);
     }
 
+    struct Pair { public int A; public long B; } // 16 bytes: B is 8-byte aligned
+
+    [Fact]
+    public unsafe void Struct_arguments_are_copied_whole_and_every_value_starts_8_byte_aligned()
+    {
+        using var args = new KernelArgs().Int(3).Struct(new Pair { A = -1, B = long.MaxValue }).Float(2.5f);
+        var pointers = args.Build();
+        Assert.Equal(3, *(int*)pointers[0]);
+        var pair = *(Pair*)pointers[1];
+        Assert.Equal((-1, long.MaxValue), (pair.A, pair.B));
+        Assert.Equal(2.5f, *(float*)pointers[2]);
+        Assert.All(new[] { 0, 1, 2 }, i => Assert.Equal(0, (long)pointers[i] % 8));
+        Assert.Equal(8, (long)pointers[1] - (long)pointers[0]);   // the int takes one 8-byte slot
+        Assert.Equal(16, (long)pointers[2] - (long)pointers[1]);  // the struct its own 16 bytes
+    }
+
     [Fact]
     public void Int8_rows_keep_their_largest_weight_and_stay_within_half_a_step()
     {
@@ -73,7 +89,7 @@ public class KernelHostTests
     [Fact]
     public void Every_kernel_source_ships_beside_the_engine()
     {
-        foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu" })
+        foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu", "layers.cu", "attention.cuh" })
             Assert.True(File.Exists(Path.Combine(KernelFolder, file)), $"{file} is missing from {KernelFolder}");
         Assert.Contains("sample_token(", Source("sampling.cu"));
     }
@@ -119,6 +135,7 @@ public class KernelHostTests
             var config = Presets.All[preset];
             Assert.Equal($"attention_decode_{config.HeadDim}", AttentionKernel.EntryPoint(config));
             Assert.Contains($"ATTENTION_ENTRY({config.HeadDim})", Source("attention.cu"));
+            Assert.Contains($"LAYERS_ENTRY({config.HeadDim})", Source("layers.cu"));
         }
     }
 

@@ -30,6 +30,17 @@ public class RepositoryExperimentTests
     }
 
     [Fact]
+    public void Fused_runs_the_ladders_two_points_in_bf16_and_int8_for_the_fused_engine_alone()
+    {
+        var experiment = Load("fused.yaml");
+        Assert.Equal(4, experiment.Trials.Count);
+        Assert.All(experiment.Trials, trial => Assert.Equal((EngineNames.Fused, "gpt2", "cuda"), (trial.Engine, trial.ModelName, trial.Device)));
+        Assert.Equal(
+            [("bf16", 32, 256), ("bf16", 128, 32), ("int8", 32, 256), ("int8", 128, 32)],
+            experiment.Trials.Select(trial => (trial.Dtype, trial.InputTokens, trial.OutputTokens)).Order());
+    }
+
+    [Fact]
     public void Two_workers_runs_each_point_with_three_seeds_so_both_workers_get_every_point()
     {
         var experiment = Load("two-workers.yaml");

@@ -1,0 +1,50 @@
+using GptBench.GpuWorker.Kernels;
+using GptBench.GpuWorker.Model;
+
+namespace GptBench.GpuWorker.Tests.Kernels;
+
+/// <summary>The persistent layer kernel's launch plan (LayerKernel.PlanFor), on the CPU.</summary>
+public class LayerKernelTests
+{
+    const int H100Shared = 232448; // 227 KiB: what an H100 block may use when it opts in
+
+    [Fact]
+    public void Gpt2_on_an_H100_gets_a_block_per_SM_three_weight_buffers_and_eleven_slices_a_head()
+    {
+        var plan = LayerKernel.PlanFor(Presets.All["gpt2"], weightElementBytes: 2, multiprocessors: 132, H100Shared);
+        Assert.Equal(132u, plan.Blocks);
+        Assert.Equal(11, plan.MaxSlices);                // 132 SMs / 12 heads
+        Assert.Equal(24 * 768 * 2, plan.BufferBytes);    // the MLP up's 3072 rows over 132 SMs: 24 rows of 768 bf16 (as MLP down's 6 of 3072)
+        Assert.Equal(3, plan.BufferCount);
+        Assert.Equal(3 * 24 * 768 * 2 + 4 * 3072, plan.DynamicSharedBytes); // buffers, then the hidden vector in fp32
+    }
+
+    [Fact]
+    public void Int8_weights_halve_the_buffers()
+    {
+        var bf16 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 2, 132, H100Shared);
+        var int8 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 1, 132, H100Shared);
+        Assert.Equal(bf16.BufferBytes, 2 * int8.BufferBytes);
+    }
+
+    [Fact]
+    public void A_model_whose_two_buffers_do_not_fit_is_refused_with_the_sizes()
+    {
+        // gpt2-large in bf16: MLP down's 10 rows of 5120 x 2 bytes a buffer; two and the activations exceed 227 KiB.
+        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100Shared));
+        Assert.Contains("two weight buffers of 102400 bytes", error.Message);
+        Assert.Equal(3, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100Shared).BufferCount); // int8 fits
+    }
+
+    [Theory]
+    [InlineData(576, 12, 12, 132, "head sizes 32, 64, 128")]   // 12 heads of 48
+    [InlineData(776, 12, 12, 132, "multiple of 16")]           // width 776 (heads of 64, rounding down)
+    [InlineData(768, 12, 49, 132, "up to 48 layers")]
+    [InlineData(768, 12, 12, 20, "at most 64 rows")]           // 3072 MLP rows over 20 SMs
+    public void Shapes_the_kernel_cannot_run_are_refused_before_anything_runs(int width, int heads, int layers, int sms, string expected)
+    {
+        var config = Presets.All["gpt2"] with { NEmbd = width, NHead = heads, NLayer = layers };
+        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(config, 2, sms, H100Shared));
+        Assert.Contains(expected, error.Message);
+    }
+}

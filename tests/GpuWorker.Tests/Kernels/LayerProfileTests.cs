@@ -1,0 +1,61 @@
+using GptBench.GpuWorker.Kernels;
+
+namespace GptBench.GpuWorker.Tests.Kernels;
+
+/// <summary>The persistent layer kernel's trace, summarised per phase (LayerProfile.Summarize).</summary>
+public class LayerProfileTests
+{
+    const int Phases = 5, Events = 4;
+
+    /// <summary>
+    /// Two blocks, three layers. Every phase lasts 10 us: block b reaches the barrier at 2 b us into it (so the
+    /// last arrival is block 1, at +2), passes it at +3 (block 0) / +3.5 (block 1), has its input 1 us later and
+    /// its work done 2 us after that.
+    /// </summary>
+    static long[] Trace(int blocks = 2, int layers = 3)
+    {
+        var stamps = new long[blocks * layers * Phases * Events];
+        for (var b = 0; b < blocks; b++)
+        for (var l = 0; l < layers; l++)
+        for (var p = 0; p < Phases; p++)
+        {
+            var start = 10_000L * (l * Phases + p);
+            var i = (b * layers * Phases + l * Phases + p) * Events;
+            stamps[i] = start + 2_000 * b;
+            stamps[i + 1] = start + 3_000 + 500 * b;
+            stamps[i + 2] = stamps[i + 1] + 1_000;
+            stamps[i + 3] = stamps[i + 2] + 2_000;
+        }
+        return stamps;
+    }
+
+    [Fact]
+    public void Each_phase_splits_into_wait_release_input_work_and_its_span()
+    {
+        var phases = LayerProfile.Summarize(Trace(), blocks: 2, layers: 3);
+        Assert.Equal(LayerProfile.Phases, phases.Select(p => p.Phase));
+        Assert.All(phases, p =>
+        {
+            Assert.Equal(3.0, p.Wait);    // block 0 waits 3 us, block 1 1.5 us: the upper median of the two
+            Assert.Equal(1.0, p.Release); // last arrival +2, first departure +3
+            Assert.Equal(1.0, p.Input);
+            Assert.Equal(2.0, p.Work);
+            Assert.Equal(10.0, p.Span);   // from one phase's last arrival to the next one's
+        });
+    }
+
+    [Fact]
+    public void Layer_zero_is_left_out_because_its_first_phase_has_no_barrier()
+    {
+        var stamps = Trace();
+        for (var b = 0; b < 2; b++) stamps[b * 3 * Phases * Events] = stamps[b * 3 * Phases * Events + 1] = 0; // never stamped
+        Assert.Equal(3.0, LayerProfile.Summarize(stamps, 2, 3)[0].Wait);
+    }
+
+    [Fact]
+    public void A_trace_of_the_wrong_size_or_a_single_layer_is_refused()
+    {
+        Assert.Contains("has 120 stamps, got 119", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace()[..^1], 2, 3)).Message);
+        Assert.Contains("at least two layers", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace(layers: 1), 2, 1)).Message);
+    }
+}
