@@ -16,7 +16,7 @@ internal sealed class LayerKernel : IDisposable
     const int PointersPerLayer = 16;      // layers.cu LayerParams
     const int MaxLayers = 48;             // layers.cu MAX_LAYERS
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
-    const int MaxSlices = 16;             // layers.cu MAX_SLICES
+    const int MaxSlices = 12;             // layers.cu MAX_SLICES
     const int TraceStampsPerLayer = 20;   // layers.cu TRACE_EVENTS / L
     const int StaticSharedReserve = 16 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
     static readonly int[] HeadSizes = [32, 64, 128];

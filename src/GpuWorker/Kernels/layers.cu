@@ -24,7 +24,7 @@
 #define MAX_ROWS 64       // rows of one matrix a block takes at most (their partial sums live in shared memory)
 #define MAX_PER_THREAD 4  // LayerNorm keeps its C / THREADS gains and shifts in registers: C <= 2048
 #define MAX_LAYERS 48     // the layer table lives in shared memory
-#define MAX_SLICES 16     // attention slices per head (LayerKernel caps max_slices)
+#define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 
@@ -84,6 +84,23 @@ __device__ __forceinline__ uint4 load_now(const uint4* p) {
     asm volatile("ld.global.cg.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p) : "memory");
     return v;
 }
+// 16 bytes from shared memory as one instruction. Handed on by reference, a uint4 of weights was read as four
+// 4-byte loads (each a 4-way bank conflict): measured, the products took 3.7 us a phase instead of 2.0.
+__device__ __forceinline__ uint4 load_shared(const void* p) {
+    uint4 v;
+    asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+                 : "r"((unsigned int)__cvta_generic_to_shared(p)) : "memory");
+    return v;
+}
+
+// dot_vec over a weight vector and its activations, both in shared memory, each loaded 16 bytes at a time.
+__device__ __forceinline__ float dot_shared(const uint4* w, const float* x) {
+    uint4 xv[VEC_ELEMS / 4];
+#pragma unroll
+    for (int i = 0; i < VEC_ELEMS / 4; i++) xv[i] = load_shared(x + 4 * i);
+    return dot_vec(load_shared(w), reinterpret_cast<const float*>(xv));
+}
+
 // ---- how a block's rows of a matrix are split over its warps --------------------------------------------
 
 // A block takes rows [row0, row0 + rows) of an N x K matrix; a warp takes a unit: a row, or a segment of one
@@ -201,7 +218,7 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
         const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
         float acc = 0.f;
 #pragma unroll 4
-        for (int v = v0 + lane; v < v1; v += 32) acc += dot_vec(w[v], xs + v * VEC_ELEMS);
+        for (int v = v0 + lane; v < v1; v += 32) acc += dot_shared(w + v, xs + v * VEC_ELEMS);
         acc = warp_sum(acc);
         if (lane == 0) partials[unit] = acc;
     }
@@ -372,31 +389,36 @@ __device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, fl
     if (threadIdx.x == 0) { __stcg(slot + D, t1 > t0 ? mx : -INFINITY); __stcg(slot + D + 1, l); }
 }
 
-// xs[0, C) = every head's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. Each thread
-// reads all it needs for its elements at once (one trip to L2, no block-wide steps).
+// xs[0, C) = every head's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. A thread
+// takes two neighbouring elements of one head and loads all it needs at once: one trip to L2 (for C <= 1024).
 template <int D>
-__device__ void merge_slices(float* xs, int slices, const Model& m, const Buffers& b) {
-    for (int c = threadIdx.x; c < m.C; c += THREADS) {
+__device__ __forceinline__ void merge_slices(float* xs, int slices, const Model& m, const Buffers& b) {
+    for (int c = 2 * threadIdx.x; c < m.C; c += 2 * THREADS) {
         const float* head = b.partial + (size_t)(c / D) * b.max_slices * (D + 2);
-        float mi[MAX_SLICES], li[MAX_SLICES], vi[MAX_SLICES];
+        float mi[MAX_SLICES], li[MAX_SLICES];
+        float2 vi[MAX_SLICES];
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) {
             const bool used = s < slices;
-            mi[s] = used ? __ldcg(head + s * (D + 2) + D) : -INFINITY;
-            li[s] = used ? __ldcg(head + s * (D + 2) + D + 1) : 0.f;
-            vi[s] = used ? __ldcg(head + s * (D + 2) + c % D) : 0.f;
+            const float* slot = head + s * (D + 2);
+            mi[s] = used ? __ldcg(slot + D) : -INFINITY;
+            li[s] = used ? __ldcg(slot + D + 1) : 0.f;
+            vi[s] = used ? __ldcg(reinterpret_cast<const float2*>(slot + c % D)) : make_float2(0.f, 0.f);
         }
         float mx = -INFINITY;
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) mx = fmaxf(mx, mi[s]);
-        float num = 0.f, den = 0.f;
+        float2 num = make_float2(0.f, 0.f);
+        float den = 0.f;
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) {
             const float w = mi[s] == -INFINITY ? 0.f : __expf(mi[s] - mx);
-            num += w * vi[s];
+            num.x += w * vi[s].x;
+            num.y += w * vi[s].y;
             den += w * li[s];
         }
-        xs[c] = num / den;
+        xs[c] = num.x / den;
+        xs[c + 1] = num.y / den;
     }
     __syncthreads();
 }
@@ -422,6 +444,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     const Split splits[MATRICES] = {Split(QKV, m), Split(PROJ, m), Split(FC, m), Split(MLP_PROJ, m)};
     WeightBuffers weights = {smem, buffer_bytes, buffer_count, 0};
     // Weights do not depend on the previous kernel: the first phases' copies start before waiting for it.
+    // After that, each phase starts the copy of a later one only once its own input is staged: an SM's share of
+    // memory bandwidth drains a copy in ~1.5 us, and the small reads a phase waits for (its input, biases)
+    // would otherwise queue behind it. Those small reads are issued a phase early, before the copy.
     for (int i = 0; i < buffer_count - 1; i++) weights.issue_next(table, splits, m.L);
     RowConstants rows = row_constants(table[0], QKV, splits[QKV]);
     NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C);
@@ -438,10 +463,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int q = 4 * layer; // this layer's first weight phase
-        weights.issue_next(table, splits, m.L);
         if (layer > 0) {
-            rows = row_constants(p, QKV, splits[QKV]);
-            norm = norm_constants(p.ln1_w, p.ln1_b, m.C);
             stamp(b, layer, 0, ARRIVED, m.L);
             grid_sync(counter, target);
             stamp(b, layer, 0, PASSED, m.L);
@@ -449,11 +471,13 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         }
         layer_norm(xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, 0, INPUT, m.L);
+        RowConstants next = row_constants(p, PROJ, splits[PROJ]);
+        weights.issue_next(table, splits, m.L);
         multiply(weights.wait_for(q), splits[QKV], QKV, rows, xs, partials, own_x, m, b, layer, pos, D);
+        rows = next;
         stamp(b, layer, 0, DONE, m.L);
 
         const Slice<D> slice(blockIdx.x, attends, slices, pos, layer, m, b); // cached rows before the barrier
-        rows = row_constants(p, PROJ, splits[PROJ]);
         stamp(b, layer, 1, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, 1, PASSED, m.L);
@@ -461,36 +485,43 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         if (attends) attention_slice<D>(slice, pos, b, xs, scratch, warp_out);
         stamp(b, layer, 1, DONE, m.L);
 
-        weights.issue_next(table, splits, m.L);
         stamp(b, layer, 2, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, 2, PASSED, m.L);
         merge_slices<D>(xs, slices, m, b);
         stamp(b, layer, 2, INPUT, m.L);
+        next = row_constants(p, FC, splits[FC]);
+        norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
+        weights.issue_next(table, splits, m.L);
         multiply(weights.wait_for(q + 1), splits[PROJ], PROJ, rows, xs, partials, own_x, m, b, layer, pos, D);
+        rows = next;
         stamp(b, layer, 2, DONE, m.L);
 
-        weights.issue_next(table, splits, m.L);
-        rows = row_constants(p, FC, splits[FC]);
-        norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
         stamp(b, layer, 3, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, 3, PASSED, m.L);
         load_vector(xs, b.x, m.C);
         layer_norm(xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, 3, INPUT, m.L);
+        next = row_constants(p, MLP_PROJ, splits[MLP_PROJ]);
+        weights.issue_next(table, splits, m.L);
         multiply(weights.wait_for(q + 2), splits[FC], FC, rows, xs, partials, own_x, m, b, layer, pos, D);
+        rows = next;
         stamp(b, layer, 3, DONE, m.L);
 
-        weights.issue_next(table, splits, m.L);
-        rows = row_constants(p, MLP_PROJ, splits[MLP_PROJ]);
         stamp(b, layer, 4, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, 4, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         load_vector(xs, b.hidden, 4 * m.C);
         stamp(b, layer, 4, INPUT, m.L);
+        if (layer + 1 < m.L) {
+            next = row_constants(table[layer + 1], QKV, splits[QKV]);
+            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C);
+        }
+        weights.issue_next(table, splits, m.L);
         multiply(weights.wait_for(q + 3), splits[MLP_PROJ], MLP_PROJ, rows, xs, partials, own_x, m, b, layer, pos, D);
+        rows = next;
         stamp(b, layer, 4, DONE, m.L);
     }
     asm volatile("cp.async.wait_all;" ::: "memory"); // no copy outlives the block
