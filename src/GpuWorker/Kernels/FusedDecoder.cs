@@ -74,7 +74,7 @@ internal sealed class FusedDecoder : IDisposable
         var state = Pointers.Of(State);
         if (layers is not null)
         {
-            layers.Launch(stream, State, X, qkv, hidden, Pointers.Of(keysAndValues));
+            layers.Launch(stream, State, X, qkv, Pointers.Of(keysAndValues));
             Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
             Sample(stream, sampling, ringDevicePointer, ringCapacity);
             return;

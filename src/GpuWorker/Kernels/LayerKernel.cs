@@ -17,7 +17,8 @@ internal sealed class LayerKernel : IDisposable
     const int MaxLayers = 48;             // layers.cu MAX_LAYERS
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
-    const int TraceStampsPerLayer = 20;   // layers.cu TRACE_EVENTS / L
+    const int TraceStampsPerLayer = 16;   // layers.cu TRACE_EVENTS / L
+    const int Buffers = 3;                // layers.cu: three weight buffers
     const int StaticSharedReserve = 16 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
     static readonly int[] HeadSizes = [32, 64, 128];
 
@@ -34,20 +35,20 @@ internal sealed class LayerKernel : IDisposable
     [StructLayout(LayoutKind.Sequential)]
     struct BufferArgs
     {
-        public IntPtr X, Qkv, Hidden, Partial, Cache, Barriers, Trace;
+        public IntPtr X, XAlt, Qkv, Partial, Cache, Barriers, Trace;
         public int MaxSlices;
     }
 
     /// <summary>
-    /// How the kernel runs: blocks (one per SM), attention slices per head, the weight buffers (each one block's
-    /// rows of the largest matrix; 3 let copies run two phases ahead, 2 one) and all dynamic shared memory.
+    /// How the kernel runs: blocks (one per SM), attention slices per head, the size of each of its three weight
+    /// buffers (one block's rows of the largest matrix) and all dynamic shared memory.
     /// </summary>
-    public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int BufferCount, int DynamicSharedBytes);
+    public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int DynamicSharedBytes);
 
     /// <summary>
     /// The launch plan for <paramref name="c"/> with <paramref name="weightElementBytes"/>-byte weights on a GPU of
     /// <paramref name="multiprocessors"/> SMs whose blocks may use <paramref name="maxSharedBytes"/> of shared
-    /// memory: the weight buffers, then the activation area (the MLP's hidden vector or one attention slice's
+    /// memory: three weight buffers, then the activation area (the residual vector or one attention slice's
     /// scores), leaving room for the kernel's static shared memory.
     /// </summary>
     public static Plan PlanFor(Gpt2Config c, int weightElementBytes, int multiprocessors, int maxSharedBytes)
@@ -63,14 +64,13 @@ internal sealed class LayerKernel : IDisposable
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxRows} rows of a matrix; {4 * c.NEmbd} over {multiprocessors} SMs is more");
         var maxSlices = Math.Clamp(multiprocessors / c.NHead, 1, MaxSlices);
         var positionsPerPass = (int)Threads / (c.HeadDim / 8);
-        var activationBytes = 4 * new[] { 4 * c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
-        var bufferBytes = new[] { (3 * c.NEmbd, c.NEmbd), (c.NEmbd, c.NEmbd), (4 * c.NEmbd, c.NEmbd), (c.NEmbd, 4 * c.NEmbd) }
-            .Max(m => RowsPerBlock(m.Item1) * m.Item2 * weightElementBytes);
+        var activationBytes = 4 * new[] { c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
+        // Every matrix is split by rows of C weights (the MLP's down-projection transposed); MLP up has the most.
+        var bufferBytes = RowsPerBlock(4 * c.NEmbd) * c.NEmbd * weightElementBytes;
         var room = maxSharedBytes - StaticSharedReserve - activationBytes;
-        var count = Math.Min(3, room / bufferBytes);
-        if (count < 2)
-            throw new ArgumentException($"the fused engine's layer kernel needs two weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
-        return new Plan((uint)multiprocessors, maxSlices, bufferBytes, count, count * bufferBytes + activationBytes);
+        if (room < Buffers * bufferBytes)
+            throw new ArgumentException($"the fused engine's layer kernel needs three weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
+        return new Plan((uint)multiprocessors, maxSlices, bufferBytes, Buffers * bufferBytes + activationBytes);
     }
 
     readonly KernelModule module;
@@ -78,7 +78,8 @@ internal sealed class LayerKernel : IDisposable
     readonly FusedWeights w;
     readonly string name;
     readonly Plan plan;
-    readonly Tensor layerTable, partial, barriers;
+    readonly Tensor layerTable, partial, barriers, xAlt;
+    readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
     Tensor? trace;
 
     public LayerKernel(Gpt2Config config, FusedWeights weights, Device device)
@@ -91,19 +92,24 @@ internal sealed class LayerKernel : IDisposable
         var resident = module.Reserve(name, Threads, plan.DynamicSharedBytes);
         if (resident < 1)
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
-        layerTable = tensor(weights.Layers.SelectMany(Table).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+        downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
+        layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+        xAlt = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         partial = zeros([(long)c.NHead * plan.MaxSlices * (c.HeadDim + 2)], ScalarType.Float32, device).DetachFromDisposeScope();
         barriers = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
     }
 
     public Plan LaunchPlan => plan;
 
-    /// <summary>One layer's pointers in layers.cu's LayerParams order: weights, scales, biases, then the two LayerNorms.</summary>
-    static IEnumerable<long> Table(FusedWeights.Layer l)
+    /// <summary>
+    /// One layer's pointers in layers.cu's LayerParams order: weights (the down-projection transposed, its scales
+    /// per output as before), scales, biases, then the two LayerNorms.
+    /// </summary>
+    static IEnumerable<long> Table(FusedWeights.Layer l, Tensor downProjection)
     {
         FusedWeights.Matrix[] matrices = [l.Attn, l.AttnProj, l.Fc, l.MlpProj];
         Tensor[] biases = [l.AttnBias, l.AttnProjBias, l.FcBias, l.MlpProjBias];
-        var table = matrices.Select(m => (long)m.WeightPointer)
+        var table = new[] { l.Attn.Weight, l.AttnProj.Weight, l.Fc.Weight, downProjection }.Select(t => (long)Pointers.Of(t))
             .Concat(matrices.Select(m => (long)m.ScalePointer))
             .Concat(biases.Select(b => (long)Pointers.Of(b)))
             .Concat(new[] { l.Ln1Weight, l.Ln1Bias, l.Ln2Weight, l.Ln2Bias }.Select(t => (long)Pointers.Of(t)))
@@ -130,7 +136,7 @@ internal sealed class LayerKernel : IDisposable
     /// Enqueues every layer for the token and position in <paramref name="state"/> (int32 token, position, step):
     /// x ends as the last layer's output, the cache [L, 2, H, T, D] at <paramref name="cache"/> gains the position's keys and values.
     /// </summary>
-    public void Launch(IntPtr stream, Tensor state, Tensor x, Tensor qkv, Tensor hidden, IntPtr cache)
+    public void Launch(IntPtr stream, Tensor state, Tensor x, Tensor qkv, IntPtr cache)
     {
         var model = new ModelArgs
         {
@@ -140,11 +146,11 @@ internal sealed class LayerKernel : IDisposable
         };
         var buffers = new BufferArgs
         {
-            X = Pointers.Of(x), Qkv = Pointers.Of(qkv), Hidden = Pointers.Of(hidden), Partial = Pointers.Of(partial),
+            X = Pointers.Of(x), XAlt = Pointers.Of(xAlt), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
             Cache = cache, Barriers = Pointers.Of(barriers), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
         };
         module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a
-            .Struct(model).Struct(buffers).Ptr(Pointers.Of(state)).Int(plan.BufferBytes).Int(plan.BufferCount), (uint)plan.DynamicSharedBytes);
+            .Struct(model).Struct(buffers).Ptr(Pointers.Of(state)).Int(plan.BufferBytes), (uint)plan.DynamicSharedBytes);
     }
 
     public void Dispose()
@@ -152,6 +158,8 @@ internal sealed class LayerKernel : IDisposable
         layerTable.Dispose();
         partial.Dispose();
         barriers.Dispose();
+        xAlt.Dispose();
+        foreach (var t in downProjections) t.Dispose();
         trace?.Dispose();
     }
 }

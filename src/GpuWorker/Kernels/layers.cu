@@ -1,5 +1,5 @@
 // Every transformer layer of one GPT-2 decode step in one persistent kernel: one block per SM, and instead
-// of a launch between the steps of a layer, a grid-wide barrier (5 per layer, the first one dropped). Each
+// of a launch between the steps of a layer, a grid-wide barrier (4 per layer, the first one dropped). Each
 // phase's weights (and biases, LayerNorm parameters, cache rows of earlier positions) do not depend on the
 // token, so every warp loads its share of the next phase into registers before the barrier that precedes it;
 // after the barrier a block only reads the small activation vector from L2 and multiplies.
@@ -7,11 +7,12 @@
 // Phases of layer l (each block takes rows [b N / G, (b + 1) N / G) of an N-row matrix):
 //   QKV       x  -> LayerNorm 1 -> qkv = W_attn . + b; the new key and value also go into the cache
 //   attention qkv, cache -> per (head, slice of positions) a partial softmax (max, sum, weighted values)
-//   proj      merge the slices -> x += W_proj . + b
-//   MLP up    x  -> LayerNorm 2 -> hidden = GELU(W_fc . + b)
-//   MLP down  x += W_mlp_proj hidden + b
-// The embedding (x = wte[token] + wpe[pos]) is the first phase's input, computed by every block (each
-// block keeps and writes the rows of x it owns), so the step needs no kernel before this one.
+//   proj      merge the slices -> x += W_proj . + b; the layer's output starts as x + b_mlp_proj
+//   MLP       x  -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the block's rows, whose share of the
+//             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into the output with atomics
+// The residual stream alternates between two buffers by layer (x_in, x_out), so the atomics never touch
+// what another block may still be reading. The embedding (x = wte[token] + wpe[pos]) is the first phase's
+// input, computed by every block (each keeps and writes the rows it owns), so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
 // shared memory for the activations (LayerKernel.PlanFor). Reads the token, position and step from state
@@ -28,7 +29,8 @@
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 
-// One layer's parameters, as the host lays them out in device memory (LayerKernel.LayerTable).
+// One layer's parameters, as the host lays them out in device memory (LayerKernel.Table); the MLP's
+// down-projection weight is stored transposed, [4C, C], so a block's slice of it is contiguous.
 struct LayerParams {
     const WT* weight[MATRICES];
     const float* scale[MATRICES]; // int8: one per output row; otherwise unused
@@ -45,9 +47,9 @@ struct Model {
 };
 
 struct Buffers {
-    float* x;        // [C] residual stream
+    float* x;        // [C] residual stream: the last layer's output (what the lm_head reads)
+    float* x_alt;    // [C] the other buffer of the residual stream
     float* qkv;      // [3 C]
-    float* hidden;   // [4 C]
     float* partial;  // [H, max_slices, D + 2] attention slices: weighted values, max, sum
     __nv_bfloat16* cache; // [L, 2, H, T, D]
     unsigned int* barriers; // [2] arrival counts, one per step parity
@@ -56,7 +58,7 @@ struct Buffers {
 };
 
 // The trace: per layer and phase, when the block reached the barrier, passed it, had its input, was done.
-#define PHASES 5
+#define PHASES 4
 #define EVENTS 4
 enum { ARRIVED = 0, PASSED = 1, INPUT = 2, DONE = 3 };
 #define TRACE_EVENTS(L) ((L) * PHASES * EVENTS)
@@ -68,7 +70,6 @@ __device__ __forceinline__ void stamp(const Buffers& b, int layer, int phase, in
 }
 
 __device__ __forceinline__ int rows_of(int m, int C) { return m == QKV ? 3 * C : m == FC ? 4 * C : C; }
-__device__ __forceinline__ int cols_of(int m, int C) { return m == MLP_PROJ ? 4 * C : C; }
 __device__ __forceinline__ int first_row(int n, int block) { return (int)((long long)n * block / gridDim.x); }
 
 // Loads issued exactly here. What a phase can read before its barrier (weights, biases, cache rows of earlier
@@ -111,7 +112,7 @@ struct Split {
         const int n = rows_of(matrix, m.C);
         row0 = first_row(n, blockIdx.x);
         rows = first_row(n, blockIdx.x + 1) - row0;
-        K = cols_of(matrix, m.C);
+        K = m.C; // every matrix this kernel splits by rows is [N, C] (the down-projection is stored transposed)
         vecs = K / VEC_ELEMS;
         segments = rows >= WARPS || rows == 0 ? 1 : WARPS / rows;
         per_segment = (vecs + segments - 1) / segments;
@@ -120,7 +121,7 @@ struct Split {
 };
 
 // The block's rows of W into shared memory, each thread its own 16-byte pieces, as one cp.async group: the
-// copy runs while the block goes through barriers and other phases (WeightBuffers).
+// copy runs while the block goes through barriers and other phases.
 __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
     const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)g.row0 * g.K);
     const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
@@ -129,30 +130,14 @@ __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const
     asm volatile("cp.async.commit_group;" ::: "memory");
 }
 
-// The weight phases of the step (4 a layer: QKV, proj, MLP up, MLP down) in `count` shared-memory buffers: the
-// copy of phase q + count - 1 starts when phase q - 1 ends, so weights arrive count - 1 phases ahead.
-struct WeightBuffers {
-    unsigned char* base;
-    int bytes, count, issued;
+// Waits until this thread's copies are done but the `pending` most recent, then until every thread's are.
+template <int PENDING>
+__device__ __forceinline__ void wait_for_copies() {
+    asm volatile("cp.async.wait_group %0;" :: "n"(PENDING) : "memory");
+    __syncthreads();
+}
 
-    __device__ unsigned char* buffer(int q) const { return base + (size_t)(q % count) * bytes; }
-
-    // Starts the next copy (or an empty group past the last layer, so group counts stay uniform).
-    __device__ void issue_next(const LayerParams* table, const Split* splits, int L) {
-        const int q = issued++;
-        if (q < 4 * L) copy_rows(buffer(q), table[q / 4].weight[q % 4], splits[q % 4]);
-        else asm volatile("cp.async.commit_group;" ::: "memory");
-    }
-
-    // Waits until phase q's copy (every thread's part) is in shared memory.
-    __device__ const unsigned char* wait_for(int q) const {
-        // Groups are committed in phase order; those after q may still be in flight.
-        if (count == 3) asm volatile("cp.async.wait_group 2;" ::: "memory");
-        else asm volatile("cp.async.wait_group 1;" ::: "memory");
-        __syncthreads();
-        return buffer(q);
-    }
-};
+__device__ __forceinline__ void no_copy() { asm volatile("cp.async.commit_group;" ::: "memory"); }
 
 // ---- grid-wide barrier -------------------------------------------------------------------------------------
 
@@ -175,8 +160,16 @@ __device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& t
 
 // ---- a matrix-vector product ---------------------------------------------------------------------------
 
-// Where a finished row's value goes (scaled and biased already; for the projections the residual added), by matrix.
-__device__ __forceinline__ void finish_row(int matrix, int row, float v, const Model& m, const Buffers& b, int layer, int pos, int D) {
+// Where the layer's values go: its residual input and output, and the block's hidden units (shared memory).
+struct LayerIO {
+    float* x_in;
+    float* x_out;
+    float* hidden;
+};
+
+// Where a finished row's value goes (scaled and biased already), by matrix.
+__device__ __forceinline__ void finish_row(int matrix, int row, float v, float down_bias, float* own, const LayerIO& io,
+                                           const Model& m, const Buffers& b, int layer, int pos, int D) {
     switch (matrix) {
     case QKV:
         __stcg(b.qkv + row, v);
@@ -185,19 +178,25 @@ __device__ __forceinline__ void finish_row(int matrix, int row, float v, const M
             b.cache[((((size_t)layer * 2 + which) * m.H + h) * m.T + pos) * D + d] = __float2bfloat16(v);
         }
         break;
-    case FC: __stcg(b.hidden + row, gelu_tanh(v)); break;
-    default: __stcg(b.x + row, v); break; // projections: v already holds the residual
+    case PROJ: // a row the block owns: the residual after attention, and the layer output's starting value
+        v += *own;
+        *own = v;
+        __stcg(io.x_in + row, v);
+        __stcg(io.x_out + row, v + down_bias);
+        break;
+    default: io.hidden[threadIdx.x] = gelu_tanh(v); break; // FC: the block's hidden units
     }
 }
 
-// A row's bias and (int8) scale, held by thread (row - the block's first row): weights, so they are loaded
-// before the barrier that precedes the product.
-struct RowConstants { float bias, scale; };
+// A row's bias and (int8) scale, and for the projection the MLP down-projection's bias of the same row, held
+// by thread (row - the block's first row): weights, so they are loaded a phase ahead.
+struct RowConstants { float bias, scale, down_bias; };
 
 __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int matrix, const Split& g) {
-    RowConstants k = {0.f, 1.f};
+    RowConstants k = {0.f, 1.f, 0.f};
     if (threadIdx.x < g.rows) {
         k.bias = load_now(p.bias[matrix] + g.row0 + threadIdx.x);
+        if (matrix == PROJ) k.down_bias = load_now(p.bias[MLP_PROJ] + g.row0 + threadIdx.x);
 #if defined(WEIGHTS_INT8)
         k.scale = load_now(p.scale[matrix] + g.row0 + threadIdx.x);
 #endif
@@ -205,13 +204,11 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
     return k;
 }
 
-
-
 // The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): a warp takes
-// a unit at a time. The projections add into the block's own rows of the residual stream, kept in shared
-// memory (own_x) since the block wrote them last.
+// a unit at a time. The projection adds into the block's own rows of the residual stream, kept in shared
+// memory (own_x).
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
-                         float* partials, float* own_x, const Model& m, const Buffers& b, int layer, int pos, int D) {
+                         float* partials, float* own_x, const LayerIO& io, const Model& m, const Buffers& b, int layer, int pos, int D) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     for (int unit = warp; unit < g.units; unit += WARPS) {
         const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
@@ -227,13 +224,37 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
         const int row = g.row0 + threadIdx.x;
         float v = 0.f;
         for (int s = 0; s < g.segments; s++) v += partials[threadIdx.x * g.segments + s];
-        v = v * k.scale + k.bias;
-        if (matrix == PROJ || matrix == MLP_PROJ) {
-            float* own = own_x + threadIdx.x; // the projections' rows are the block's own rows of x
-            v += *own;
-            *own = v;
+        // The projection's rows are the block's own rows of x (own_x).
+        finish_row(matrix, row, v * k.scale + k.bias, k.down_bias, own_x + threadIdx.x, io, m, b, layer, pos, D);
+    }
+}
+
+// The block's share of the MLP down-projection: its hidden units (io.hidden, `rows` of them) times the same rows
+// of W_mlp_proj^T (in shared memory at `wt`, [rows, C]), added into the layer's output. A thread takes two
+// neighbouring outputs, so its weight reads are consecutive across the warp.
+__device__ __forceinline__ void add_down_projection(const unsigned char* wt, int rows, const float* scale, const LayerIO& io, int C) {
+    const WT* w = reinterpret_cast<const WT*>(wt);
+    for (int o = 2 * threadIdx.x; o < C; o += 2 * THREADS) {
+        float a0 = 0.f, a1 = 0.f;
+        for (int j = 0; j < rows; j++) {
+            const float h = io.hidden[j];
+#if defined(WEIGHTS_BF16)
+            const float2 f = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(w + (size_t)j * C + o));
+#elif defined(WEIGHTS_INT8)
+            const char2 q = *reinterpret_cast<const char2*>(w + (size_t)j * C + o);
+            const float2 f = make_float2((float)q.x, (float)q.y);
+#else
+            const float2 f = *reinterpret_cast<const float2*>(w + (size_t)j * C + o);
+#endif
+            a0 += f.x * h;
+            a1 += f.y * h;
         }
-        finish_row(matrix, row, v, m, b, layer, pos, D);
+#if defined(WEIGHTS_INT8)
+        a0 *= __ldg(scale + o);
+        a1 *= __ldg(scale + o + 1);
+#endif
+        atomicAdd(io.x_out + o, a0);
+        atomicAdd(io.x_out + o + 1, a1);
     }
 }
 
@@ -284,13 +305,13 @@ __device__ __forceinline__ float weight_at(const WT* w, const float* scale, size
 #endif
 }
 
-// xs = wte[token] + wpe[pos]; this block also keeps (and writes) its own rows of x, the rows its projections update.
-__device__ void embed(float* xs, float* own_x, const Model& m, const Buffers& b, int token, int pos) {
+// xs = wte[token] + wpe[pos]; this block also keeps (and writes to x) its own rows, the rows its projections update.
+__device__ void embed(float* xs, float* own_x, float* x, const Model& m, int token, int pos) {
     const int own0 = first_row(m.C, blockIdx.x), own1 = first_row(m.C, blockIdx.x + 1);
     for (int c = threadIdx.x; c < m.C; c += THREADS) {
         const float v = weight_at(m.wte, m.wte_scale, token, m.C, c) + weight_at(m.wpe, m.wpe_scale, pos, m.C, c);
         xs[c] = v;
-        if (c >= own0 && c < own1) { own_x[c - own0] = v; __stcg(b.x + c, v); }
+        if (c >= own0 && c < own1) { own_x[c - own0] = v; __stcg(x + c, v); }
     }
     __syncthreads();
 }
@@ -426,14 +447,16 @@ __device__ __forceinline__ void merge_slices(float* xs, int slices, const Model&
 // ---- the step ----------------------------------------------------------------------------------------------
 
 template <int D>
-__device__ void decode_layers(const Model& m, const Buffers& b, const int* state, int buffer_bytes, int buffer_count) {
-    extern __shared__ __align__(16) unsigned char smem[]; // weight buffers, then the activation area
+__device__ void decode_layers(const Model& m, const Buffers& b, const int* state, int buffer_bytes) {
+    extern __shared__ __align__(16) unsigned char smem[]; // three weight buffers, then the activation area
     __shared__ LayerParams table[MAX_LAYERS];
     __shared__ float scratch[32];
     __shared__ float partials[MAX_ROWS];
     __shared__ float own_x[MAX_ROWS];
+    __shared__ float hidden[MAX_ROWS];
     __shared__ float warp_out[WARPS][D];
-    float* xs = reinterpret_cast<float*>(smem + (size_t)buffer_count * buffer_bytes); // a phase's input (4 C floats) or a slice's scores
+    float* xs = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // a phase's input (C floats) or a slice's scores
+    const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
 
     // The layer table on chip: every phase reads its pointers.
     constexpr int WORDS = sizeof(LayerParams) / 8;
@@ -441,14 +464,14 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         reinterpret_cast<unsigned long long*>(table)[i] = __ldg(reinterpret_cast<const unsigned long long*>(m.layers) + i);
     __syncthreads();
 
-    const Split splits[MATRICES] = {Split(QKV, m), Split(PROJ, m), Split(FC, m), Split(MLP_PROJ, m)};
-    WeightBuffers weights = {smem, buffer_bytes, buffer_count, 0};
-    // Weights do not depend on the previous kernel: the first phases' copies start before waiting for it.
-    // After that, each phase starts the copy of a later one only once its own input is staged: an SM's share of
-    // memory bandwidth drains a copy in ~1.5 us, and the small reads a phase waits for (its input, biases)
-    // would otherwise queue behind it. Those small reads are issued a phase early, before the copy.
-    for (int i = 0; i < buffer_count - 1; i++) weights.issue_next(table, splits, m.L);
-    RowConstants rows = row_constants(table[0], QKV, splits[QKV]);
+    // Weight copies (cp.async, one group each) start a phase or two before they are used, and only once the
+    // phase that starts them has its own input (the small reads it waits for would queue behind them). Layer l
+    // uses buffer l % 2 for QKV and then the down-projection, the other for the projection and then the next
+    // layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy starts
+    // before waiting for it.
+    const Split qkv_rows(QKV, m), proj_rows(PROJ, m), fc_rows(FC, m); // the down-projection's rows are fc_rows'
+    copy_rows(buffer(0), table[0].weight[QKV], qkv_rows);
+    RowConstants rows = row_constants(table[0], QKV, qkv_rows);
     NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C);
 
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
@@ -458,22 +481,31 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = blockIdx.x < m.H * slices;
+    const int own0 = first_row(m.C, blockIdx.x), owned = first_row(m.C, blockIdx.x + 1) - own0;
 
-    embed(xs, own_x, m, b, token, pos);
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
-        const int q = 4 * layer; // this layer's first weight phase
-        if (layer > 0) {
+        const int a = layer & 1, other = a ^ 1;
+        // The last layer's output is b.x; the buffers alternate back from there.
+        float* x_out = (m.L - 1 - layer) % 2 == 0 ? b.x : b.x_alt;
+        const LayerIO io = {x_out == b.x ? b.x_alt : b.x, x_out, hidden};
+
+        if (layer == 0) {
+            embed(xs, own_x, io.x_in, m, token, pos);
+        } else {
             stamp(b, layer, 0, ARRIVED, m.L);
             grid_sync(counter, target);
             stamp(b, layer, 0, PASSED, m.L);
-            load_vector(xs, b.x, m.C);
+            load_vector(xs, io.x_in, m.C);
+            for (int i = threadIdx.x; i < owned; i += THREADS) own_x[i] = xs[own0 + i]; // layer_norm syncs before it writes xs
         }
         layer_norm(xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, 0, INPUT, m.L);
-        RowConstants next = row_constants(p, PROJ, splits[PROJ]);
-        weights.issue_next(table, splits, m.L);
-        multiply(weights.wait_for(q), splits[QKV], QKV, rows, xs, partials, own_x, m, b, layer, pos, D);
+        RowConstants next = row_constants(p, PROJ, proj_rows);
+        copy_rows(buffer(other), p.weight[PROJ], proj_rows);
+        copy_rows(buffer(2), p.weight[FC], fc_rows);
+        wait_for_copies<2>();
+        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, own_x, io, m, b, layer, pos, D);
         rows = next;
         stamp(b, layer, 0, DONE, m.L);
 
@@ -490,39 +522,34 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, 2, PASSED, m.L);
         merge_slices<D>(xs, slices, m, b);
         stamp(b, layer, 2, INPUT, m.L);
-        next = row_constants(p, FC, splits[FC]);
+        next = row_constants(p, FC, fc_rows);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
-        weights.issue_next(table, splits, m.L);
-        multiply(weights.wait_for(q + 1), splits[PROJ], PROJ, rows, xs, partials, own_x, m, b, layer, pos, D);
+        copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
+        wait_for_copies<2>();
+        multiply(buffer(other), proj_rows, PROJ, rows, xs, partials, own_x, io, m, b, layer, pos, D);
         rows = next;
         stamp(b, layer, 2, DONE, m.L);
 
         stamp(b, layer, 3, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, 3, PASSED, m.L);
-        load_vector(xs, b.x, m.C);
+        if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
+        load_vector(xs, io.x_in, m.C);
         layer_norm(xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, 3, INPUT, m.L);
-        next = row_constants(p, MLP_PROJ, splits[MLP_PROJ]);
-        weights.issue_next(table, splits, m.L);
-        multiply(weights.wait_for(q + 2), splits[FC], FC, rows, xs, partials, own_x, m, b, layer, pos, D);
+        if (layer + 1 < m.L) {
+            next = row_constants(table[layer + 1], QKV, qkv_rows);
+            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C);
+            copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
+        } else {
+            no_copy(); // keeps the group count the waits expect
+        }
+        wait_for_copies<1>();
+        multiply(buffer(2), fc_rows, FC, rows, xs, partials, own_x, io, m, b, layer, pos, D);
+        __syncthreads(); // the hidden units are in shared memory
+        add_down_projection(buffer(a), fc_rows.rows, p.scale[MLP_PROJ], io, m.C);
         rows = next;
         stamp(b, layer, 3, DONE, m.L);
-
-        stamp(b, layer, 4, ARRIVED, m.L);
-        grid_sync(counter, target);
-        stamp(b, layer, 4, PASSED, m.L);
-        if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
-        load_vector(xs, b.hidden, 4 * m.C);
-        stamp(b, layer, 4, INPUT, m.L);
-        if (layer + 1 < m.L) {
-            next = row_constants(table[layer + 1], QKV, splits[QKV]);
-            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C);
-        }
-        weights.issue_next(table, splits, m.L);
-        multiply(weights.wait_for(q + 3), splits[MLP_PROJ], MLP_PROJ, rows, xs, partials, own_x, m, b, layer, pos, D);
-        rows = next;
-        stamp(b, layer, 4, DONE, m.L);
     }
     asm volatile("cp.async.wait_all;" ::: "memory"); // no copy outlives the block
 }
@@ -530,9 +557,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 // One entry point per head size (LayerKernel picks by the model's).
 #define LAYERS_ENTRY(D)                                                                                              \
     extern "C" __global__ void __launch_bounds__(THREADS, 1) decode_layers_##D(                                   \
-        const __grid_constant__ Model m, const __grid_constant__ Buffers b, const int* state, int buffer_bytes,    \
-        int buffer_count) {                                                                                          \
-        decode_layers<D>(m, b, state, buffer_bytes, buffer_count);                                                   \
+        const __grid_constant__ Model m, const __grid_constant__ Buffers b, const int* state, int buffer_bytes) {  \
+        decode_layers<D>(m, b, state, buffer_bytes);                                                                 \
     }
 
 LAYERS_ENTRY(32)

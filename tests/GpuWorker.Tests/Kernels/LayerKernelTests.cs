@@ -14,9 +14,8 @@ public class LayerKernelTests
         var plan = LayerKernel.PlanFor(Presets.All["gpt2"], weightElementBytes: 2, multiprocessors: 132, H100Shared);
         Assert.Equal(132u, plan.Blocks);
         Assert.Equal(11, plan.MaxSlices);                // 132 SMs / 12 heads
-        Assert.Equal(24 * 768 * 2, plan.BufferBytes);    // the MLP up's 3072 rows over 132 SMs: 24 rows of 768 bf16 (as MLP down's 6 of 3072)
-        Assert.Equal(3, plan.BufferCount);
-        Assert.Equal(3 * 24 * 768 * 2 + 4 * 3072, plan.DynamicSharedBytes); // buffers, then the hidden vector in fp32
+        Assert.Equal(24 * 768 * 2, plan.BufferBytes);    // MLP up's 3072 rows over 132 SMs: 24 rows of 768 bf16
+        Assert.Equal(3 * 24 * 768 * 2 + 4 * 768, plan.DynamicSharedBytes); // three buffers, then the residual vector in fp32
     }
 
     [Fact]
@@ -28,12 +27,12 @@ public class LayerKernelTests
     }
 
     [Fact]
-    public void A_model_whose_two_buffers_do_not_fit_is_refused_with_the_sizes()
+    public void A_model_whose_three_buffers_do_not_fit_is_refused_with_the_sizes()
     {
-        // gpt2-large in bf16: MLP down's 10 rows of 5120 x 2 bytes a buffer; two and the activations exceed 227 KiB.
+        // gpt2-large in bf16: 39 MLP rows of 1280 x 2 bytes a buffer; three exceed 227 KiB. In int8 they fit.
         var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100Shared));
-        Assert.Contains("two weight buffers of 102400 bytes", error.Message);
-        Assert.Equal(3, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100Shared).BufferCount); // int8 fits
+        Assert.Contains("three weight buffers of 99840 bytes", error.Message);
+        Assert.Equal(39 * 1280, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100Shared).BufferBytes);
     }
 
     [Theory]
