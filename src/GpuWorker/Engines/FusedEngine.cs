@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Engines;
 
 /// <summary>
-/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph of 5 L + 3
-/// launches per step, weights in bf16 or int8, the KV cache shared with the model's prefill. Tokens
+/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph per step of three
+/// launches (all layers in one persistent kernel, lm_head, sampling), or of 5 L + 3 where the persistent
+/// kernel does not fit the model; weights in bf16 or int8, the KV cache shared with the model's prefill. Tokens
 /// reach the host through a mapped ring while the GPU runs ahead (a window of steps in flight), so the
 /// GPU never waits for the host and every token is timed when it is really on the host.
 /// </summary>
@@ -47,15 +48,29 @@ public sealed class FusedEngine : IEngine
         stream.MakeCurrent();
         cache = new StaticKvCache(model.Config, model.Dtype, model.Device, model.Config.NPositions);
         weights = new FusedWeights(model, int8);
-        // GPTBENCH_FUSED_LAYERS=persistent: every layer in one persistent kernel (Kernels/layers.cu) instead of five
-        // launches a layer. Correct, but slower so far (BENCHMARKS.md), so it is a variant to measure, not the default.
-        var persistent = Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS") == "persistent";
-        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, persistent);
+        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, LayerChoice(model.Config, int8));
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
         prefill = new PrefillGraphs(model, cache, stream);
         prefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits));
         stream.Synchronize();
+    }
+
+    /// <summary>
+    /// Every layer in one persistent kernel (Kernels/layers.cu) where its launch plan fits this model on this GPU,
+    /// else five launches a layer. GPTBENCH_FUSED_LAYERS=persistent or =per-kernel forces one (to compare them);
+    /// forcing the persistent kernel on a model it cannot run is an error, not a silent fallback.
+    /// </summary>
+    static bool LayerChoice(Gpt2Config config, bool int8)
+    {
+        var forced = Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS");
+        if (forced is { Length: > 0 } && forced != "persistent" && forced != "per-kernel")
+            throw new ArgumentException($"GPTBENCH_FUSED_LAYERS must be 'persistent' or 'per-kernel', got '{forced}'");
+        if (forced == "per-kernel") return false;
+        if (forced == "persistent") return true;
+        var fits = LayerKernel.Fits(config, int8, out var reason);
+        if (!fits) Console.Error.WriteLine($"fused: five launches a layer ({reason})");
+        return fits;
     }
 
     public void Prepare(SamplingSpec sampling)

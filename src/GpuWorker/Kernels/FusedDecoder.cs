@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
-/// One decode step of GPT-2 as our own kernels: embed, then per layer five launches (LayerNorm+QKV,
-/// attention, projection+residual, LayerNorm+MLP up+GELU, MLP down+residual), then ln_f+lm_head and
-/// sampling: 5 L + 3 launches, all reading device state (token, position, step, seed), so the step
-/// is captured once into a CUDA graph and replayed for every token. Each launch may overlap the end of
+/// One decode step of GPT-2 as our own kernels: every layer in one persistent kernel (layers.cu), or embed
+/// and per layer five launches (LayerNorm+QKV, attention, projection+residual, LayerNorm+MLP up+GELU, MLP
+/// down+residual); then ln_f+lm_head and sampling. Every launch reads device state (token, position, step,
+/// seed), so the step is captured once into a CUDA graph and replayed for every token. Each launch may overlap the end of
 /// the one before (programmatic dependent launch), so a kernel reads its weights while its input is
 /// still being computed.
 /// </summary>

@@ -73,6 +73,22 @@ internal sealed class LayerKernel : IDisposable
         return new Plan((uint)multiprocessors, maxSlices, bufferBytes, Buffers * bufferBytes + activationBytes);
     }
 
+    /// <summary>Whether the kernel can run <paramref name="c"/> on the current GPU; if not, why.</summary>
+    public static bool Fits(Gpt2Config c, bool int8, out string reason)
+    {
+        try
+        {
+            PlanFor(c, int8 ? 1 : 2, CudaDriver.Multiprocessors(), CudaDriver.MaxSharedBytesPerBlock());
+            reason = "";
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            reason = e.Message;
+            return false;
+        }
+    }
+
     readonly KernelModule module;
     readonly Gpt2Config c;
     readonly FusedWeights w;

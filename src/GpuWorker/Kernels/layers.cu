@@ -230,31 +230,36 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
 }
 
 // The block's share of the MLP down-projection: its hidden units (io.hidden, `rows` of them) times the same rows
-// of W_mlp_proj^T (in shared memory at `wt`, [rows, C]), added into the layer's output. A thread takes two
-// neighbouring outputs, so its weight reads are consecutive across the warp.
+// of W_mlp_proj^T (in shared memory at `wt`, [rows, C]), added into the layer's output. A thread takes four
+// neighbouring outputs (its weight reads consecutive across the warp) and adds them with one vector atomic.
 __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int rows, const float* scale, const LayerIO& io, int C) {
     const WT* w = reinterpret_cast<const WT*>(wt);
-    for (int o = 2 * threadIdx.x; o < C; o += 2 * THREADS) {
-        float a0 = 0.f, a1 = 0.f;
+    for (int o = 4 * threadIdx.x; o < C; o += 4 * THREADS) {
+        float a[4] = {0.f, 0.f, 0.f, 0.f};
         for (int j = 0; j < rows; j++) {
             const float h = io.hidden[j];
+            const WT* wj = w + (size_t)j * C + o;
 #if defined(WEIGHTS_BF16)
-            const float2 f = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(w + (size_t)j * C + o));
+            const uint2 q = *reinterpret_cast<const uint2*>(wj);
+            const float2 f0 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.x));
+            const float2 f1 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.y));
+            const float f[4] = {f0.x, f0.y, f1.x, f1.y};
 #elif defined(WEIGHTS_INT8)
-            const char2 q = *reinterpret_cast<const char2*>(w + (size_t)j * C + o);
-            const float2 f = make_float2((float)q.x, (float)q.y);
+            const char4 q = *reinterpret_cast<const char4*>(wj);
+            const float f[4] = {(float)q.x, (float)q.y, (float)q.z, (float)q.w};
 #else
-            const float2 f = *reinterpret_cast<const float2*>(w + (size_t)j * C + o);
+            const float4 q = *reinterpret_cast<const float4*>(wj);
+            const float f[4] = {q.x, q.y, q.z, q.w};
 #endif
-            a0 += f.x * h;
-            a1 += f.y * h;
+#pragma unroll
+            for (int i = 0; i < 4; i++) a[i] += f[i] * h;
         }
 #if defined(WEIGHTS_INT8)
-        a0 *= __ldg(scale + o);
-        a1 *= __ldg(scale + o + 1);
+#pragma unroll
+        for (int i = 0; i < 4; i++) a[i] *= __ldg(scale + o + i);
 #endif
-        atomicAdd(io.x_out + o, a0);
-        atomicAdd(io.x_out + o + 1, a1);
+        asm volatile("red.relaxed.gpu.global.add.v4.f32 [%0], {%1, %2, %3, %4};"
+                     :: "l"(io.x_out + o), "f"(a[0]), "f"(a[1]), "f"(a[2]), "f"(a[3]) : "memory");
     }
 }
 
