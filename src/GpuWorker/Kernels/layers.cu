@@ -279,16 +279,32 @@ __device__ __forceinline__ NormConstants norm_constants(const float* gain, const
     return k;
 }
 
-// xs = LayerNorm(xs) over C values (two passes: GPT-2's residual stream has large values).
+// Sums of (a, b) over the block (every thread gets them); scratch holds 64 floats and may be written again only
+// after the caller's next __syncthreads.
+__device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    v.x = warp_sum(v.x);
+    v.y = warp_sum(v.y);
+    if (lane == 0) { scratch[warp] = v.x; scratch[32 + warp] = v.y; }
+    __syncthreads();
+    v.x = warp_sum(lane < WARPS ? scratch[lane] : 0.f);
+    v.y = warp_sum(lane < WARPS ? scratch[32 + lane] : 0.f);
+    return v;
+}
+
+// xs = LayerNorm(xs) over C values. Mean and variance from one reduction of (sum, sum of squares) in fp32:
+// GPT-2's residual stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check
+// against Gpt2.Decode in fp32 measures it).
 __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch) {
-    float sum = 0.f;
+    float2 sums = make_float2(0.f, 0.f);
 #pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) { const int c = threadIdx.x + i * THREADS; if (c < C) sum += xs[c]; }
-    const float mean = block_sum(sum, scratch) / C;
-    float var = 0.f;
-#pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) { const int c = threadIdx.x + i * THREADS; if (c < C) { const float d = xs[c] - mean; var += d * d; } }
-    const float rstd = rsqrtf(block_sum(var, scratch) / C + eps);
+    for (int i = 0; i < MAX_PER_THREAD; i++) {
+        const int c = threadIdx.x + i * THREADS;
+        if (c < C) { const float x = xs[c]; sums.x += x; sums.y += x * x; }
+    }
+    sums = block_sum2(sums, scratch);
+    const float mean = sums.x / C;
+    const float rstd = rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps);
 #pragma unroll
     for (int i = 0; i < MAX_PER_THREAD; i++) { const int c = threadIdx.x + i * THREADS; if (c < C) xs[c] = (xs[c] - mean) * rstd * k.gain[i] + k.shift[i]; }
     __syncthreads();
@@ -455,7 +471,7 @@ template <int D>
 __device__ void decode_layers(const Model& m, const Buffers& b, const int* state, int buffer_bytes) {
     extern __shared__ __align__(16) unsigned char smem[]; // three weight buffers, then the activation area
     __shared__ LayerParams table[MAX_LAYERS];
-    __shared__ float scratch[32];
+    __shared__ float scratch[64];
     __shared__ float partials[MAX_ROWS];
     __shared__ float own_x[MAX_ROWS];
     __shared__ float hidden[MAX_ROWS];
