@@ -16,7 +16,6 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] private static partial int cuLaunchKernelEx(LaunchConfig* config, IntPtr function, void** arguments, void** extra);
     [LibraryImport(Library)] private static partial int cuCtxGetDevice(out int device);
     [LibraryImport(Library)] private static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
-    [LibraryImport(Library)] private static partial int cuGetErrorString(int status, out IntPtr text);
     [LibraryImport(Library)] private static partial int cuFuncSetAttribute(IntPtr function, int attribute, int value);
     [LibraryImport(Library)] private static partial int cuOccupancyMaxActiveBlocksPerMultiprocessor(out int blocks, IntPtr function, int blockSize, nuint dynamicSharedBytes);
 
@@ -100,10 +99,5 @@ internal static unsafe partial class CudaDriver
         return value;
     }
 
-    static void Check(int status, string call)
-    {
-        if (status == 0) return;
-        var text = cuGetErrorString(status, out var p) == 0 ? Marshal.PtrToStringUTF8(p) : null;
-        throw new CudaKernelException($"{call} failed: {text ?? "unknown error"} ({status})");
-    }
+    static void Check(int status, string call) => Native.CudaApi.CheckDriver(status, call);
 }

@@ -91,4 +91,5 @@ internal static unsafe partial class Nvrtc
     }
 }
 
+/// <summary>NVRTC could not compile a kernel: the CUDA context is untouched, so the engine process carries on.</summary>
 public sealed class CudaKernelException(string message) : Exception(message);

@@ -43,6 +43,7 @@ internal static partial class CudaApi
     [LibraryImport(Runtime)] private static partial IntPtr cudaGetErrorString(int status);
 
     [LibraryImport(Driver)] public static partial int cuInit(uint flags);
+    [LibraryImport(Driver)] private static partial int cuGetErrorString(int status, out IntPtr text);
     [LibraryImport(Driver)] public static partial int cuDeviceGet(out int device, int ordinal);
     [LibraryImport(Driver)] public static unsafe partial int cuDeviceGetName(byte* name, int length, int device);
     [LibraryImport(Driver)] public static partial int cuDeviceGetCount(out int count);
@@ -70,10 +71,15 @@ internal static partial class CudaApi
             throw new CudaException($"{call} failed: {Marshal.PtrToStringAnsi(cudaGetErrorString(status))} (cudaError {status})");
     }
 
-    static void CheckDriver(int status, string call)
+    /// <summary>
+    /// Every CUDA driver call's status, ours and the fused kernels' alike: a failure throws CudaException, which
+    /// the engine host treats as fatal (the context may be unusable), so the engine process is restarted.
+    /// </summary>
+    public static void CheckDriver(int status, string call)
     {
-        if (status != 0)
-            throw new CudaException($"{call} failed: CUresult {status}");
+        if (status == 0) return;
+        var text = cuGetErrorString(status, out var p) == 0 ? Marshal.PtrToStringUTF8(p) : null;
+        throw new CudaException($"{call} failed: {text ?? "unknown error"} (CUresult {status})");
     }
 
     public static (long Free, long Total) MemoryInfo()
