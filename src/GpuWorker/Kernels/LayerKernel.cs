@@ -6,8 +6,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// layers.cu for one model: every transformer layer of a decode step in one persistent launch of one block per
-/// SM. Owns the kernel's workspace (the per-layer parameter table, attention slices, barrier counters) and
-/// its launch plan.
+/// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the second
+/// residual buffer, attention slices, barrier counters) and its launch plan.
 /// </summary>
 internal sealed class LayerKernel : IDisposable
 {

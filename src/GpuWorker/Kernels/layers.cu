@@ -1,8 +1,9 @@
 // Every transformer layer of one GPT-2 decode step in one persistent kernel: one block per SM, and instead
-// of a launch between the steps of a layer, a grid-wide barrier (4 per layer, the first one dropped). Each
-// phase's weights (and biases, LayerNorm parameters, cache rows of earlier positions) do not depend on the
-// token, so every warp loads its share of the next phase into registers before the barrier that precedes it;
-// after the barrier a block only reads the small activation vector from L2 and multiplies.
+// of a launch between the steps of a layer, a grid-wide barrier (4 per layer, the first one dropped). The
+// weights do not depend on the token, so each block copies its rows of the coming phases' matrices into
+// three shared-memory buffers (cp.async) a phase or two ahead, and loads biases, LayerNorm parameters and the
+// cache rows of earlier positions before the barrier that precedes their use; after a barrier a block only
+// reads the small activation vector from L2 and multiplies. BENCHMARKS.md has its per-phase profile.
 //
 // Phases of layer l (each block takes rows [b N / G, (b + 1) N / G) of an N-row matrix):
 //   QKV       x  -> LayerNorm 1 -> qkv = W_attn . + b; the new key and value also go into the cache
@@ -15,7 +16,7 @@
 // input, computed by every block (each keeps and writes the rows it owns), so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
-// shared memory for the activations (LayerKernel.PlanFor). Reads the token, position and step from state
+// shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads the token, position and step from state
 // (written by the previous step's sampler, so only after waiting for it).
 #include "common.cuh"
 #include "attention.cuh"
