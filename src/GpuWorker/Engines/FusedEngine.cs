@@ -56,21 +56,31 @@ public sealed class FusedEngine : IEngine
         stream.Synchronize();
     }
 
+    static bool LayerChoice(Gpt2Config config, bool int8) =>
+        UsePersistentLayers(Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS"), () =>
+        {
+            var fits = LayerKernel.Fits(config, int8, out var reason);
+            return (fits, reason);
+        }, Console.Error);
+
     /// <summary>
-    /// Every layer in one persistent kernel (Kernels/layers.cu) where its launch plan fits this model on this GPU,
-    /// else five launches a layer. GPTBENCH_FUSED_LAYERS=persistent or =per-kernel forces one (to compare them);
-    /// forcing the persistent kernel on a model it cannot run is an error, not a silent fallback.
+    /// Every layer in one persistent kernel (Kernels/layers.cu) where its launch plan fits the model on this GPU
+    /// (<paramref name="fits"/>), else five launches a layer, said on <paramref name="log"/>. GPTBENCH_FUSED_LAYERS
+    /// (<paramref name="forced"/>) = persistent or per-kernel forces one, to compare them; forcing the persistent
+    /// kernel where it does not fit fails when the kernel is built, not silently here.
     /// </summary>
-    static bool LayerChoice(Gpt2Config config, bool int8)
+    internal static bool UsePersistentLayers(string? forced, Func<(bool Fits, string Reason)> fits, TextWriter log)
     {
-        var forced = Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS");
-        if (forced is { Length: > 0 } && forced != "persistent" && forced != "per-kernel")
-            throw new ArgumentException($"GPTBENCH_FUSED_LAYERS must be 'persistent' or 'per-kernel', got '{forced}'");
-        if (forced == "per-kernel") return false;
-        if (forced == "persistent") return true;
-        var fits = LayerKernel.Fits(config, int8, out var reason);
-        if (!fits) Console.Error.WriteLine($"fused: five launches a layer ({reason})");
-        return fits;
+        switch (forced)
+        {
+            case null or "": break;
+            case "persistent": return true;
+            case "per-kernel": return false;
+            default: throw new ArgumentException($"GPTBENCH_FUSED_LAYERS must be 'persistent' or 'per-kernel', got '{forced}'");
+        }
+        var (ok, reason) = fits();
+        if (!ok) log.WriteLine($"fused: five launches a layer ({reason})");
+        return ok;
     }
 
     public void Prepare(SamplingSpec sampling)
