@@ -20,46 +20,59 @@ internal sealed class FusedDecoder : IDisposable
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues; // [L, 2, H, T, D] bf16, shared with the model's prefill
-    readonly KernelModule embed;
     readonly GemvKernel gemv;
-    readonly AttentionKernel attention;
-    readonly LayerKernel? layers; // every layer in one persistent kernel, or (null) five launches a layer
+    readonly LayerKernel? layers;        // every layer in one persistent kernel, or
+    readonly PerLayerKernels? perLayer;  // five launches a layer: exactly one of the two is set
     readonly TokenSampler sampler;
+
+    /// <summary>What five launches a layer need besides the lm_head and the sampler.</summary>
+    sealed class PerLayerKernels(Gpt2Config c, FusedWeights w, Device device) : IDisposable
+    {
+        public KernelModule Embed { get; } = KernelModule.Load("embed.cu", w.Define);
+        public AttentionKernel Attention { get; } = new(c, device);
+        public Tensor Att { get; } = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+        public Tensor Hidden { get; } = zeros([4L * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+
+        public void Dispose()
+        {
+            Attention.Dispose();
+            Att.Dispose();
+            Hidden.Dispose();
+        }
+    }
 
     // Device workspace: activations in fp32, the step's state.
     public Tensor X { get; }
     public Tensor Logits { get; }
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
-    readonly Tensor qkv, att, hidden, history;
+    readonly Tensor qkv, history;
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
         c = config;
         w = weights;
         this.keysAndValues = keysAndValues;
-        attention = new AttentionKernel(config, device);
         if (persistentLayers)
             layers = new LayerKernel(config, weights, device);
+        else
+            perLayer = new PerLayerKernels(config, weights, device);
         gemv = new GemvKernel(weights.Int8);
-        embed = KernelModule.Load("embed.cu", weights.Define);
         sampler = new TokenSampler(c.VocabSize, device);
         Tensor F(long n) => zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
         Tensor I(long n, ScalarType type = ScalarType.Int32) => zeros([n], type, device).DetachFromDisposeScope();
         X = F(c.NEmbd);
         qkv = F(3L * c.NEmbd);
-        att = F(c.NEmbd);
-        hidden = F(4L * c.NEmbd);
         Logits = F(c.VocabSize);
         State = I(3);
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
     }
 
-    /// <summary>Before a generation's first step: the token and position state (the sampler sets the token), and the layer kernel's barriers.</summary>
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
     public LayerKernel? Layers => layers;
 
+    /// <summary>Before a generation's first step: the token and position state (the sampler sets the token), and the layer kernel's barriers.</summary>
     public void Start(int position)
     {
         State.copy_(tensor(new[] { 0, position, 0 }, ScalarType.Int32));
@@ -69,17 +82,21 @@ internal sealed class FusedDecoder : IDisposable
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)
     {
+        if (layers is not null)
+            layers.Launch(stream, State, X, qkv, Pointers.Of(keysAndValues));
+        else
+            LaunchLayersOneByOne(stream, perLayer!);
+        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
+        Sample(stream, sampling, ringDevicePointer, ringCapacity);
+    }
+
+    /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
+    void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)
+    {
         var C = c.NEmbd;
         var eps = (float)c.LayerNormEpsilon;
         var state = Pointers.Of(State);
-        if (layers is not null)
-        {
-            layers.Launch(stream, State, X, qkv, Pointers.Of(keysAndValues));
-            Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
-            Sample(stream, sampling, ringDevicePointer, ringCapacity);
-            return;
-        }
-        embed.Launch("embed", ((uint)((C + EmbedThreads - 1) / EmbedThreads), 1, 1), EmbedThreads, stream, a => a
+        p.Embed.Launch("embed", ((uint)((C + EmbedThreads - 1) / EmbedThreads), 1, 1), EmbedThreads, stream, a => a
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
             .Ptr(state).Ptr(state + 4).Ptr(Pointers.Of(X)).Int(C));
         var layerStride = 2L * c.NHead * c.NPositions * c.HeadDim * 2; // bytes of one layer's keys + values (bf16)
@@ -90,13 +107,11 @@ internal sealed class FusedDecoder : IDisposable
             var keys = cacheBase + (nint)(l * layerStride);
             var values = keys + (nint)(layerStride / 2);
             Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
-            attention.Launch(stream, qkv, keys, values, state + 4, att);
-            Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, att, null, null, eps, X, C, C, stream);
-            Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, hidden, 4 * C, C, stream);
-            Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, hidden, null, null, eps, X, C, 4 * C, stream);
+            p.Attention.Launch(stream, qkv, keys, values, state + 4, p.Att);
+            Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, p.Att, null, null, eps, X, C, C, stream);
+            Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, p.Hidden, 4 * C, C, stream);
+            Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, p.Hidden, null, null, eps, X, C, 4 * C, stream);
         }
-        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, eps, Logits, c.VocabSize, C, stream);
-        Sample(stream, sampling, ringDevicePointer, ringCapacity);
     }
 
     /// <summary>Enqueues only the sampling kernel, over Logits (after a prefill wrote them).</summary>
@@ -109,8 +124,8 @@ internal sealed class FusedDecoder : IDisposable
     public void Dispose()
     {
         sampler.Dispose();
-        attention.Dispose();
         layers?.Dispose();
-        foreach (var t in new[] { X, qkv, att, hidden, Logits, State, Seed, history }) t.Dispose();
+        perLayer?.Dispose();
+        foreach (var t in new[] { X, qkv, Logits, State, Seed, history }) t.Dispose();
     }
 }

@@ -207,9 +207,11 @@ public static class KernelChecks
                 output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what + $" pos={position}",-52} error {error:0.0e+0}  (new cache entries {cacheError:0.0e+0})");
                 if (!ok) failed++;
             }
+            decoder.Start(0);
+            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, new SamplingSpec(Greedy: true), IntPtr.Zero, 0); });
             if (decoder.Layers is { } layers && !int8)
             {
-                // One traced step at position 127: where each phase's time goes.
+                // One traced step at position 127 (after the timing, which runs untraced): where each phase's time goes.
                 layers.EnableTrace(CUDA);
                 decoder.Start(127);
                 decoder.Step(stream.Handle, new SamplingSpec(Greedy: true), IntPtr.Zero, 0);
@@ -218,9 +220,6 @@ public static class KernelChecks
                 foreach (var p in layers.Profile())
                     output.WriteLine($"     {p.Phase,-10} {p.Wait,24:0.00} {p.Release,7:0.00} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
             }
-            using var timed = new FusedDecoder(c, weights, cache.Data, CUDA, persistent); // untraced
-            timed.Start(0);
-            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) timed.Step(s, new SamplingSpec(Greedy: true), IntPtr.Zero, 0); });
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
         }
         return failed;
