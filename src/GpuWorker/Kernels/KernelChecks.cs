@@ -181,6 +181,11 @@ public static class KernelChecks
     {
         using var scope = NewDisposeScope();
         using var model = Gpt2.Random(c, 7, ScalarType.BFloat16, CUDA);
+        // GPT-2's initialization has zero biases and unit LayerNorms: perturbed, so that a bias added in the wrong
+        // place (or twice) shows.
+        foreach (var (name, t) in model.Weights)
+            if (name.EndsWith(".bias") || name.Contains("ln_"))
+                t.add_(randn_like(t).mul_(0.1));
         using var weights = new FusedWeights(model, int8);
         using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
         var failed = 0;

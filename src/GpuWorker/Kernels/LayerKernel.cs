@@ -6,8 +6,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// layers.cu for one model: every transformer layer of a decode step in one persistent launch of one block per
-/// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the second
-/// residual buffer, attention slices, barrier counters) and its launch plan.
+/// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the other two
+/// residual buffers, attention slices, barrier and head counters) and its launch plan.
 /// </summary>
 internal sealed class LayerKernel : IDisposable
 {
@@ -17,9 +17,10 @@ internal sealed class LayerKernel : IDisposable
     const int MaxLayers = 48;             // layers.cu MAX_LAYERS
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
-    const int TraceStampsPerLayer = 16;   // layers.cu TRACE_EVENTS / L
+    const int MaxPieceRows = 256;         // layers.cu MAX_PIECE_ROWS: a block's rows of its head's projection columns
+    const int TraceStampsPerLayer = 12;   // layers.cu TRACE_EVENTS / L
     const int Buffers = 3;                // layers.cu: three weight buffers
-    const int StaticSharedReserve = 16 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
+    const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
     static readonly int[] HeadSizes = [32, 64, 128];
 
     /// <summary>layers.cu's Model, field for field.</summary>
@@ -35,7 +36,7 @@ internal sealed class LayerKernel : IDisposable
     [StructLayout(LayoutKind.Sequential)]
     struct BufferArgs
     {
-        public IntPtr X, XAlt, Qkv, Partial, Cache, Barriers, Trace;
+        public IntPtr X, XB, XC, Qkv, Partial, Cache, Counters, Trace;
         public int MaxSlices;
     }
 
@@ -62,7 +63,13 @@ internal sealed class LayerKernel : IDisposable
         int RowsPerBlock(int n) => (n + multiprocessors - 1) / multiprocessors;
         if (RowsPerBlock(4 * c.NEmbd) > MaxRows)
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxRows} rows of a matrix; {4 * c.NEmbd} over {multiprocessors} SMs is more");
-        var maxSlices = Math.Clamp(multiprocessors / c.NHead, 1, MaxSlices);
+        // At most 64 rows of 4C (C >= 32 H) over G blocks: G >= 2 H, so every head has a group of blocks.
+        var maxSlices = Math.Min(multiprocessors / c.NHead, MaxSlices);
+        // The attention projection: each head's group of blocks takes its D columns, a block C / (G / H) rows of
+        // them (smaller than the buffers, which hold 4C / G rows of C).
+        var pieceRows = (c.NEmbd + multiprocessors / c.NHead - 1) / (multiprocessors / c.NHead);
+        if (pieceRows > MaxPieceRows)
+            throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxPieceRows} rows of a head's projection; {c.NEmbd} over {multiprocessors / c.NHead} SMs a head is more");
         var positionsPerPass = (int)Threads / (c.HeadDim / 8);
         var activationBytes = 4 * new[] { c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
         // Every matrix is split by rows of C weights (the MLP's down-projection transposed); MLP up has the most.
@@ -94,7 +101,7 @@ internal sealed class LayerKernel : IDisposable
     readonly FusedWeights w;
     readonly string name;
     readonly Plan plan;
-    readonly Tensor layerTable, partial, barriers, xAlt;
+    readonly Tensor layerTable, partial, counters, xB, xC;
     readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
     Tensor? trace;
 
@@ -110,9 +117,10 @@ internal sealed class LayerKernel : IDisposable
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
         downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
         layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
-        xAlt = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+        xB = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+        xC = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         partial = zeros([(long)c.NHead * plan.MaxSlices * (c.HeadDim + 2)], ScalarType.Float32, device).DetachFromDisposeScope();
-        barriers = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
+        counters = zeros([2 * (1 + c.NHead)], ScalarType.Int32, device).DetachFromDisposeScope();
     }
 
     public Plan LaunchPlan => plan;
@@ -145,8 +153,8 @@ internal sealed class LayerKernel : IDisposable
         LayerProfile.Summarize(trace?.cpu().data<long>().ToArray() ?? throw new InvalidOperationException("EnableTrace first"),
             (int)plan.Blocks, c.NLayer);
 
-    /// <summary>Zeroes the barrier counters: before the first step of a generation (each step resets the next one's).</summary>
-    public void ResetBarriers() => barriers.zero_();
+    /// <summary>Zeroes the barrier and head counters: before the first step of a generation (each step resets the next one's).</summary>
+    public void ResetBarriers() => counters.zero_();
 
     /// <summary>
     /// Enqueues every layer for the token and position in <paramref name="state"/> (int32 token, position, step):
@@ -162,8 +170,8 @@ internal sealed class LayerKernel : IDisposable
         };
         var buffers = new BufferArgs
         {
-            X = Pointers.Of(x), XAlt = Pointers.Of(xAlt), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
-            Cache = cache, Barriers = Pointers.Of(barriers), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
+            X = Pointers.Of(x), XB = Pointers.Of(xB), XC = Pointers.Of(xC), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
+            Cache = cache, Counters = Pointers.Of(counters), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
         };
         module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a
             .Struct(model).Struct(buffers).Ptr(Pointers.Of(state)).Int(plan.BufferBytes), (uint)plan.DynamicSharedBytes);
@@ -173,8 +181,9 @@ internal sealed class LayerKernel : IDisposable
     {
         layerTable.Dispose();
         partial.Dispose();
-        barriers.Dispose();
-        xAlt.Dispose();
+        counters.Dispose();
+        xB.Dispose();
+        xC.Dispose();
         foreach (var t in downProjections) t.Dispose();
         trace?.Dispose();
     }

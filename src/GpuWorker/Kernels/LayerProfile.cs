@@ -6,7 +6,7 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 public static class LayerProfile
 {
-    public static readonly string[] Phases = ["QKV", "attention", "proj", "MLP"];
+    public static readonly string[] Phases = ["QKV", "attention+proj", "MLP"];
     const int Events = 4;
 
     /// <summary>

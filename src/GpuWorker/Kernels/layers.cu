@@ -1,5 +1,5 @@
 // Every transformer layer of one GPT-2 decode step in one persistent kernel: one block per SM, and instead
-// of a launch between the steps of a layer, a grid-wide barrier (4 per layer, the first one dropped). The
+// of a launch between the steps of a layer, a grid-wide barrier (3 per layer, the first one dropped). The
 // weights do not depend on the token, so each block copies its rows of the coming phases' matrices into
 // three shared-memory buffers (cp.async) a phase or two ahead, and loads biases, LayerNorm parameters and the
 // cache rows of earlier positions before the barrier that precedes their use; after a barrier a block only
@@ -7,13 +7,16 @@
 //
 // Phases of layer l (each block takes rows [b N / G, (b + 1) N / G) of an N-row matrix):
 //   QKV       x  -> LayerNorm 1 -> qkv = W_attn . + b; the new key and value also go into the cache
-//   attention qkv, cache -> per (head, slice of positions) a partial softmax (max, sum, weighted values)
-//   proj      merge the slices -> x += W_proj . + b; the layer's output starts as x + b_mlp_proj
-//   MLP       x  -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the block's rows, whose share of the
-//             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into the output with atomics
-// The residual stream alternates between two buffers by layer (x_in, x_out), so the atomics never touch
-// what another block may still be reading. The embedding (x = wte[token] + wpe[pos]) is the first phase's
-// input, computed by every block (each keeps and writes the rows it owns), so no kernel runs before this one.
+//   attention qkv, cache -> per (head, slice of positions) a partial softmax (max, sum, weighted values),
+//             counted in the head's counter; then each block waits for the head it projects (blocks are
+//             grouped by head), merges its slices and adds W_proj[rows, head's columns] . into x_mid
+//             and x_out with atomics (no barrier between attention and projection)
+//   MLP       x_mid -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the block's rows, whose share of the
+//             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into x_out with atomics
+// A layer reads x_in and builds x_mid (after attention) and x_out (its output): the block owning a row starts
+// them as x_in + b_proj and x_in + b_proj + b_mlp_proj in the QKV phase, the atomics add the rest. Three
+// buffers rotate by layer, so no atomic touches what another block may still be reading. The embedding
+// (wte[token] + wpe[pos]) is the first layer's x_in, computed by every block, so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
 // shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads the token, position and step from state
@@ -27,8 +30,10 @@
 #define MAX_PER_THREAD 4  // LayerNorm keeps its C / THREADS gains and shifts in registers: C <= 2048
 #define MAX_LAYERS 48     // the layer table lives in shared memory
 #define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
+#define MAX_PIECE_ROWS 256 // rows of the attention projection a block takes for its head (LayerKernel checks)
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
+enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
 
 // One layer's parameters, as the host lays them out in device memory (LayerKernel.Table); the MLP's
 // down-projection weight is stored transposed, [4C, C], so a block's slice of it is contiguous.
@@ -49,17 +54,18 @@ struct Model {
 
 struct Buffers {
     float* x;        // [C] residual stream: the last layer's output (what the lm_head reads)
-    float* x_alt;    // [C] the other buffer of the residual stream
+    float* x_b;      // [C] the other two buffers of the residual stream
+    float* x_c;
     float* qkv;      // [3 C]
     float* partial;  // [H, max_slices, D + 2] attention slices: weighted values, max, sum
     __nv_bfloat16* cache; // [L, 2, H, T, D]
-    unsigned int* barriers; // [2] arrival counts, one per step parity
+    unsigned int* counters; // [2, 1 + H] per step parity: grid barrier arrivals, then each head's finished slices
     unsigned long long* trace; // null, or [blocks, TRACE_EVENTS] %globaltimer stamps (LayerKernel.Profile)
     int max_slices;
 };
 
 // The trace: per layer and phase, when the block reached the barrier, passed it, had its input, was done.
-#define PHASES 4
+#define PHASES 3
 #define EVENTS 4
 enum { ARRIVED = 0, PASSED = 1, INPUT = 2, DONE = 3 };
 #define TRACE_EVENTS(L) ((L) * PHASES * EVENTS)
@@ -140,17 +146,17 @@ __device__ __forceinline__ void wait_for_copies() {
 
 __device__ __forceinline__ void no_copy() { asm volatile("cp.async.commit_group;" ::: "memory"); }
 
-// ---- grid-wide barrier -------------------------------------------------------------------------------------
+// ---- counters: the grid barrier and the heads' finished slices ---------------------------------------------
 
-// Every block adds one to the step's counter and waits until all have: `target` counts the barriers passed
-// times the grid. The counter of the other step parity (the previous step's, finished before this kernel
-// started) is reset by block 0 for the next step, so the counters need no kernel of their own. The release
-// (after __syncthreads) publishes the whole block's writes.
-__device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& target) {
+// The block adds one to a counter; the release (after __syncthreads) publishes the whole block's writes.
+__device__ __forceinline__ void arrive(unsigned int* counter) {
     __syncthreads();
-    target += gridDim.x;
+    if (threadIdx.x == 0) asm volatile("red.release.gpu.global.add.u32 [%0], 1;" :: "l"(counter) : "memory");
+}
+
+// Waits until the counter reaches target; what the blocks that counted wrote is visible to the whole block after.
+__device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned int target) {
     if (threadIdx.x == 0) {
-        asm volatile("red.release.gpu.global.add.u32 [%0], 1;" :: "l"(counter) : "memory");
         unsigned int arrived;
         do {
             asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(arrived) : "l"(counter) : "memory");
@@ -159,45 +165,45 @@ __device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& t
     __syncthreads();
 }
 
+// Every block arrives and waits until all have: `target` counts the barriers passed times the grid. The
+// counters of the other step parity (the previous step's, finished before this kernel started) are reset by
+// block 0 for the next step, so the counters need no kernel of their own.
+__device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& target) {
+    arrive(counter);
+    target += gridDim.x;
+    wait_for(counter, target);
+}
+
 // ---- a matrix-vector product ---------------------------------------------------------------------------
 
-// Where the layer's values go: its residual input and output, and the block's hidden units (shared memory).
+// Where the layer's values go: its residual input, the residual after attention, its output, and the block's
+// hidden units (shared memory).
 struct LayerIO {
     float* x_in;
+    float* x_mid;
     float* x_out;
     float* hidden;
 };
 
-// Where a finished row's value goes (scaled and biased already), by matrix.
-__device__ __forceinline__ void finish_row(int matrix, int row, float v, float down_bias, float* own, const LayerIO& io,
-                                           const Model& m, const Buffers& b, int layer, int pos, int D) {
-    switch (matrix) {
-    case QKV:
-        __stcg(b.qkv + row, v);
-        if (row >= m.C) { // key or value: into the cache at this position, rounded as the cache holds it
-            const int which = row / m.C - 1, c = row % m.C, h = c / D, d = c % D;
-            b.cache[((((size_t)layer * 2 + which) * m.H + h) * m.T + pos) * D + d] = __float2bfloat16(v);
-        }
-        break;
-    case PROJ: // a row the block owns: the residual after attention, and the layer output's starting value
-        v += *own;
-        *own = v;
-        __stcg(io.x_in + row, v);
-        __stcg(io.x_out + row, v + down_bias);
-        break;
-    default: io.hidden[threadIdx.x] = gelu_tanh(v); break; // FC: the block's hidden units
+// Where a finished row's value goes (scaled and biased already): QKV into qkv and the cache, FC into hidden.
+__device__ __forceinline__ void finish_row(int matrix, int row, float v, const LayerIO& io, const Model& m,
+                                           const Buffers& b, int layer, int pos, int D) {
+    if (matrix == FC) { io.hidden[threadIdx.x] = gelu_tanh(v); return; }
+    __stcg(b.qkv + row, v);
+    if (row >= m.C) { // key or value: into the cache at this position, rounded as the cache holds it
+        const int which = row / m.C - 1, c = row % m.C, h = c / D, d = c % D;
+        b.cache[((((size_t)layer * 2 + which) * m.H + h) * m.T + pos) * D + d] = __float2bfloat16(v);
     }
 }
 
-// A row's bias and (int8) scale, and for the projection the MLP down-projection's bias of the same row, held
-// by thread (row - the block's first row): weights, so they are loaded a phase ahead.
-struct RowConstants { float bias, scale, down_bias; };
+// A row's bias and (int8) scale, held by thread (row - the block's first row): weights, so they are loaded a
+// phase ahead.
+struct RowConstants { float bias, scale; };
 
 __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int matrix, const Split& g) {
-    RowConstants k = {0.f, 1.f, 0.f};
+    RowConstants k = {0.f, 1.f};
     if (threadIdx.x < g.rows) {
         k.bias = load_now(p.bias[matrix] + g.row0 + threadIdx.x);
-        if (matrix == PROJ) k.down_bias = load_now(p.bias[MLP_PROJ] + g.row0 + threadIdx.x);
 #if defined(WEIGHTS_INT8)
         k.scale = load_now(p.scale[matrix] + g.row0 + threadIdx.x);
 #endif
@@ -206,10 +212,9 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
 }
 
 // The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): a warp takes
-// a unit at a time. The projection adds into the block's own rows of the residual stream, kept in shared
-// memory (own_x).
+// a unit at a time.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
-                         float* partials, float* own_x, const LayerIO& io, const Model& m, const Buffers& b, int layer, int pos, int D) {
+                         float* partials, const LayerIO& io, const Model& m, const Buffers& b, int layer, int pos, int D) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     for (int unit = warp; unit < g.units; unit += WARPS) {
         const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
@@ -225,8 +230,7 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
         const int row = g.row0 + threadIdx.x;
         float v = 0.f;
         for (int s = 0; s < g.segments; s++) v += partials[threadIdx.x * g.segments + s];
-        // The projection's rows are the block's own rows of x (own_x).
-        finish_row(matrix, row, v * k.scale + k.bias, k.down_bias, own_x + threadIdx.x, io, m, b, layer, pos, D);
+        finish_row(matrix, row, v * k.scale + k.bias, io, m, b, layer, pos, D);
     }
 }
 
@@ -327,15 +331,40 @@ __device__ __forceinline__ float weight_at(const WT* w, const float* scale, size
 #endif
 }
 
-// xs = wte[token] + wpe[pos]; this block also keeps (and writes to x) its own rows, the rows its projections update.
-__device__ void embed(float* xs, float* own_x, float* x, const Model& m, int token, int pos) {
-    const int own0 = first_row(m.C, blockIdx.x), own1 = first_row(m.C, blockIdx.x + 1);
-    for (int c = threadIdx.x; c < m.C; c += THREADS) {
-        const float v = weight_at(m.wte, m.wte_scale, token, m.C, c) + weight_at(m.wpe, m.wpe_scale, pos, m.C, c);
-        xs[c] = v;
-        if (c >= own0 && c < own1) { own_x[c - own0] = v; __stcg(x + c, v); }
-    }
+// xs = wte[token] + wpe[pos]: the first layer's input.
+__device__ void embed(float* xs, const Model& m, int token, int pos) {
+    for (int c = threadIdx.x; c < m.C; c += THREADS)
+        xs[c] = weight_at(m.wte, m.wte_scale, token, m.C, c) + weight_at(m.wpe, m.wpe_scale, pos, m.C, c);
     __syncthreads();
+}
+
+// The residual rows this block owns: it starts the layer's x_mid and x_out there (the atomics add the rest).
+struct OwnRows {
+    int row0, rows;
+    float proj_bias, down_bias; // of row row0 + threadIdx.x, loaded a phase ahead
+    __device__ OwnRows(const Model& m) : row0(first_row(m.C, blockIdx.x)), rows(first_row(m.C, blockIdx.x + 1) - row0), proj_bias(0.f), down_bias(0.f) {}
+    __device__ void load_biases(const LayerParams& p) {
+        if (threadIdx.x < rows) {
+            proj_bias = load_now(p.bias[PROJ] + row0 + threadIdx.x);
+            down_bias = load_now(p.bias[MLP_PROJ] + row0 + threadIdx.x);
+        }
+    }
+    // x_in is in xs (before LayerNorm changes it).
+    __device__ void start(const float* xs, const LayerIO& io) const {
+        if (threadIdx.x < rows) {
+            const int row = row0 + threadIdx.x;
+            const float v = xs[row] + proj_bias;
+            __stcg(io.x_mid + row, v);
+            __stcg(io.x_out + row, v + down_bias);
+        }
+    }
+};
+
+// The residual stream's three buffers: layer l reads residual(2l), builds residual(2l + 1) and residual(2l + 2),
+// and the last layer's output is b.x.
+__device__ __forceinline__ float* residual(const Buffers& b, int k, int L) {
+    const int i = ((k - 2 * L) % 3 + 3) % 3;
+    return i == 0 ? b.x : i == 1 ? b.x_b : b.x_c;
 }
 
 // ---- attention -------------------------------------------------------------------------------------------
@@ -432,38 +461,81 @@ __device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, fl
     if (threadIdx.x == 0) { __stcg(slot + D, t1 > t0 ? mx : -INFINITY); __stcg(slot + D + 1, l); }
 }
 
-// xs[0, C) = every head's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. A thread
-// takes two neighbouring elements of one head and loads all it needs at once: one trip to L2 (for C <= 1024).
+// att[0, D) = head h's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. A thread takes
+// one element and loads all it needs at once: one trip to L2.
 template <int D>
-__device__ __forceinline__ void merge_slices(float* xs, int slices, const Model& m, const Buffers& b) {
-    for (int c = 2 * threadIdx.x; c < m.C; c += 2 * THREADS) {
-        const float* head = b.partial + (size_t)(c / D) * b.max_slices * (D + 2);
-        float mi[MAX_SLICES], li[MAX_SLICES];
-        float2 vi[MAX_SLICES];
+__device__ __forceinline__ void merge_head(float* att, int h, int slices, const Buffers& b) {
+    const float* head = b.partial + (size_t)h * b.max_slices * (D + 2);
+    for (int d = threadIdx.x; d < D; d += THREADS) {
+        float mi[MAX_SLICES], li[MAX_SLICES], vi[MAX_SLICES];
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) {
             const bool used = s < slices;
             const float* slot = head + s * (D + 2);
             mi[s] = used ? __ldcg(slot + D) : -INFINITY;
             li[s] = used ? __ldcg(slot + D + 1) : 0.f;
-            vi[s] = used ? __ldcg(reinterpret_cast<const float2*>(slot + c % D)) : make_float2(0.f, 0.f);
+            vi[s] = used ? __ldcg(slot + d) : 0.f;
         }
         float mx = -INFINITY;
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) mx = fmaxf(mx, mi[s]);
-        float2 num = make_float2(0.f, 0.f);
-        float den = 0.f;
+        float num = 0.f, den = 0.f;
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) {
             const float w = mi[s] == -INFINITY ? 0.f : __expf(mi[s] - mx);
-            num.x += w * vi[s].x;
-            num.y += w * vi[s].y;
+            num += w * vi[s];
             den += w * li[s];
         }
-        xs[c] = num.x / den;
-        xs[c + 1] = num.y / den;
+        att[d] = num / den;
     }
     __syncthreads();
+}
+
+// ---- the attention projection, by head ----------------------------------------------------------------------
+
+// The blocks are split into one group per head; the group of head h takes its D columns of W_proj, each block
+// rows [row0, row0 + rows) of them, so it needs only that head's attention output.
+struct HeadPiece {
+    int h, row0, rows;
+    __device__ HeadPiece(const Model& m) {
+        const int G = gridDim.x, H = m.H;
+        h = (int)((long long)blockIdx.x * H / G);
+        const int g0 = (h * G + H - 1) / H, g1 = ((h + 1) * G + H - 1) / H, n = g1 - g0, i = blockIdx.x - g0;
+        row0 = i * m.C / n;
+        rows = (i + 1) * m.C / n - row0;
+    }
+};
+
+// The block's piece of W_proj into shared memory, [rows, D], as one cp.async group.
+__device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, const HeadPiece& g, int C, int D) {
+    const int vecs = D / VEC_ELEMS;
+    const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
+    for (int i = threadIdx.x; i < g.rows * vecs; i += THREADS) {
+        const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)(g.row0 + i / vecs) * C + g.h * D) + i % vecs;
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(src) : "memory");
+    }
+    asm volatile("cp.async.commit_group;" ::: "memory");
+}
+
+// The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row.
+// Each row's value (int8: times its scale, in shared memory) is added into x_mid and x_out.
+__device__ __forceinline__ void add_projection(const unsigned char* piece, const HeadPiece& g, const float* att,
+                                               const float* scale, const LayerIO& io, int D) {
+    const int vecs = D / VEC_ELEMS, n = g.rows * vecs;
+    const uint4* w = reinterpret_cast<const uint4*>(piece);
+    for (int base = 0; base < n; base += THREADS) { // the same trips for every thread: the shuffles need the whole warp
+        const int i = base + threadIdx.x, v = i % vecs;
+        float acc = i < n ? dot_shared(w + i, att + v * VEC_ELEMS) : 0.f;
+        for (int off = vecs / 2; off > 0; off >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, off);
+        if (i < n && v == 0) {
+            const int r = i / vecs;
+#if defined(WEIGHTS_INT8)
+            acc *= scale[r];
+#endif
+            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_mid + g.row0 + r), "f"(acc) : "memory");
+            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + g.row0 + r), "f"(acc) : "memory");
+        }
+    }
 }
 
 // ---- the step ----------------------------------------------------------------------------------------------
@@ -474,9 +546,10 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __shared__ LayerParams table[MAX_LAYERS];
     __shared__ float scratch[64];
     __shared__ float partials[MAX_ROWS];
-    __shared__ float own_x[MAX_ROWS];
     __shared__ float hidden[MAX_ROWS];
     __shared__ float warp_out[WARPS][D];
+    __shared__ __align__(16) float att[D];
+    __shared__ float piece_scale[MAX_PIECE_ROWS]; // int8: the scales of the block's rows of W_proj
     float* xs = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // a phase's input (C floats) or a slice's scores
     const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
 
@@ -488,90 +561,97 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     // Weight copies (cp.async, one group each) start a phase or two before they are used, and only once the
     // phase that starts them has its own input (the small reads it waits for would queue behind them). Layer l
-    // uses buffer l % 2 for QKV and then the down-projection, the other for the projection and then the next
-    // layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy starts
+    // uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece and then the
+    // next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy starts
     // before waiting for it.
-    const Split qkv_rows(QKV, m), proj_rows(PROJ, m), fc_rows(FC, m); // the down-projection's rows are fc_rows'
+    const Split qkv_rows(QKV, m), fc_rows(FC, m); // the down-projection's rows are fc_rows'
+    const HeadPiece piece(m);
+    OwnRows own(m);
     copy_rows(buffer(0), table[0].weight[QKV], qkv_rows);
     RowConstants rows = row_constants(table[0], QKV, qkv_rows);
     NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C);
+    own.load_biases(table[0]);
 
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
     const int token = state[0], pos = state[1], step = state[2];
-    unsigned int* counter = b.barriers + (step & 1);
-    if (blockIdx.x == 0 && threadIdx.x == 0) b.barriers[(step & 1) ^ 1] = 0;
+    unsigned int* counter = b.counters + (step & 1) * (1 + m.H);
+    const unsigned int* heads = counter + 1;
+    if (blockIdx.x == 0) {
+        unsigned int* next = b.counters + ((step & 1) ^ 1) * (1 + m.H);
+        for (int i = threadIdx.x; i < 1 + m.H; i += THREADS) next[i] = 0;
+    }
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = blockIdx.x < m.H * slices;
-    const int own0 = first_row(m.C, blockIdx.x), owned = first_row(m.C, blockIdx.x + 1) - own0;
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int a = layer & 1, other = a ^ 1;
-        // The last layer's output is b.x; the buffers alternate back from there.
-        float* x_out = (m.L - 1 - layer) % 2 == 0 ? b.x : b.x_alt;
-        const LayerIO io = {x_out == b.x ? b.x_alt : b.x, x_out, hidden};
+        const LayerIO io = {residual(b, 2 * layer, m.L), residual(b, 2 * layer + 1, m.L), residual(b, 2 * layer + 2, m.L), hidden};
 
+        // LayerNorm 1 + QKV; the block's rows of x_mid and x_out start here.
         if (layer == 0) {
-            embed(xs, own_x, io.x_in, m, token, pos);
+            embed(xs, m, token, pos);
         } else {
-            stamp(b, layer, 0, ARRIVED, m.L);
+            stamp(b, layer, QKV_PHASE, ARRIVED, m.L);
             grid_sync(counter, target);
-            stamp(b, layer, 0, PASSED, m.L);
+            stamp(b, layer, QKV_PHASE, PASSED, m.L);
             load_vector(xs, io.x_in, m.C);
-            for (int i = threadIdx.x; i < owned; i += THREADS) own_x[i] = xs[own0 + i]; // layer_norm syncs before it writes xs
         }
+        own.start(xs, io); // layer_norm syncs before it writes xs
         layer_norm(xs, norm, m.C, m.eps, scratch);
-        stamp(b, layer, 0, INPUT, m.L);
-        RowConstants next = row_constants(p, PROJ, proj_rows);
-        copy_rows(buffer(other), p.weight[PROJ], proj_rows);
+        stamp(b, layer, QKV_PHASE, INPUT, m.L);
+        copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
         copy_rows(buffer(2), p.weight[FC], fc_rows);
+#if defined(WEIGHTS_INT8)
+        for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
+#endif
         wait_for_copies<2>();
-        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, own_x, io, m, b, layer, pos, D);
-        rows = next;
-        stamp(b, layer, 0, DONE, m.L);
+        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, layer, pos, D);
+        stamp(b, layer, QKV_PHASE, DONE, m.L);
 
+        // Attention slices, then the projection of this block's head as soon as that head's slices are done.
         const Slice<D> slice(blockIdx.x, attends, slices, pos, layer, m, b); // cached rows before the barrier
-        stamp(b, layer, 1, ARRIVED, m.L);
+        stamp(b, layer, ATTENTION_PHASE, ARRIVED, m.L);
         grid_sync(counter, target);
-        stamp(b, layer, 1, PASSED, m.L);
-        stamp(b, layer, 1, INPUT, m.L);
-        if (attends) attention_slice<D>(slice, pos, b, xs, scratch, warp_out);
-        stamp(b, layer, 1, DONE, m.L);
-
-        stamp(b, layer, 2, ARRIVED, m.L);
-        grid_sync(counter, target);
-        stamp(b, layer, 2, PASSED, m.L);
-        merge_slices<D>(xs, slices, m, b);
-        stamp(b, layer, 2, INPUT, m.L);
-        next = row_constants(p, FC, fc_rows);
+        stamp(b, layer, ATTENTION_PHASE, PASSED, m.L);
+        if (attends) {
+            attention_slice<D>(slice, pos, b, xs, scratch, warp_out);
+            arrive(counter + 1 + slice.h);
+        }
+        rows = row_constants(p, FC, fc_rows);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
         copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        wait_for_copies<2>();
-        multiply(buffer(other), proj_rows, PROJ, rows, xs, partials, own_x, io, m, b, layer, pos, D);
-        rows = next;
-        stamp(b, layer, 2, DONE, m.L);
+        wait_for_copies<2>(); // the projection piece
+        wait_for(heads + piece.h, (layer + 1) * slices);
+        merge_head<D>(att, piece.h, slices, b);
+        stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
+        add_projection(buffer(other), piece, att, piece_scale, io, D);
+        stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
 
-        stamp(b, layer, 3, ARRIVED, m.L);
+        // LayerNorm 2 + MLP up, and this block's share of the down-projection.
+        stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         grid_sync(counter, target);
-        stamp(b, layer, 3, PASSED, m.L);
+        stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
-        load_vector(xs, io.x_in, m.C);
+        load_vector(xs, io.x_mid, m.C);
         layer_norm(xs, norm, m.C, m.eps, scratch);
-        stamp(b, layer, 3, INPUT, m.L);
+        stamp(b, layer, MLP_PHASE, INPUT, m.L);
+        RowConstants next = rows;
         if (layer + 1 < m.L) {
             next = row_constants(table[layer + 1], QKV, qkv_rows);
             norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C);
+            own.load_biases(table[layer + 1]);
             copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
         } else {
             no_copy(); // keeps the group count the waits expect
         }
         wait_for_copies<1>();
-        multiply(buffer(2), fc_rows, FC, rows, xs, partials, own_x, io, m, b, layer, pos, D);
+        multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, layer, pos, D);
         __syncthreads(); // the hidden units are in shared memory
         add_down_projection(buffer(a), fc_rows.rows, p.scale[MLP_PROJ], io, m.C);
         rows = next;
-        stamp(b, layer, 3, DONE, m.L);
+        stamp(b, layer, MLP_PHASE, DONE, m.L);
     }
     asm volatile("cp.async.wait_all;" ::: "memory"); // no copy outlives the block
 }

@@ -40,6 +40,7 @@ public class LayerKernelTests
     [InlineData(776, 12, 12, 132, "multiple of 16")]           // width 776 (heads of 64, rounding down)
     [InlineData(768, 12, 49, 132, "up to 48 layers")]
     [InlineData(768, 12, 12, 20, "at most 64 rows")]           // 3072 MLP rows over 20 SMs
+    [InlineData(1600, 25, 48, 132, "at most 256 rows of a head's projection")] // gpt2-xl: 1600 rows over 5 SMs a head
     public void Shapes_the_kernel_cannot_run_are_refused_before_anything_runs(int width, int heads, int layers, int sms, string expected)
     {
         var config = Presets.All["gpt2"] with { NEmbd = width, NHead = heads, NLayer = layers };

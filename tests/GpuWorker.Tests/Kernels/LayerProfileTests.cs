@@ -5,7 +5,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>The persistent layer kernel's trace, summarised per phase (LayerProfile.Summarize).</summary>
 public class LayerProfileTests
 {
-    const int Phases = 4, Events = 4;
+    static readonly int Phases = LayerProfile.Phases.Length;
+    const int Events = 4;
 
     /// <summary>
     /// Two blocks, three layers. Every phase lasts 10 us: block b reaches the barrier at 2 b us into it (so the
@@ -55,7 +56,7 @@ public class LayerProfileTests
     [Fact]
     public void A_trace_of_the_wrong_size_or_a_single_layer_is_refused()
     {
-        Assert.Contains("has 96 stamps, got 95", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace()[..^1], 2, 3)).Message);
+        Assert.Contains("has 72 stamps, got 71", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace()[..^1], 2, 3)).Message);
         Assert.Contains("at least two layers", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace(layers: 1), 2, 1)).Message);
     }
 }
