@@ -226,6 +226,7 @@ public static class KernelChecks
                     output.WriteLine($"     {p.Phase,-10} {p.Wait,24:0.00} {p.Release,7:0.00} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
             }
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
+            output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");
         }
         return failed;
     }
@@ -253,7 +254,8 @@ public static class KernelChecks
         actual.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).norm().item<double>() / reference.to(ScalarType.Float64).norm().item<double>();
 
     /// <summary>Microseconds per launch over the replays (median, fastest, slowest).</summary>
-    record struct Timing(double Median, double Min, double Max);
+    /// <summary>Microseconds per launch: median, fastest and slowest replay, and every replay in the order run.</summary>
+    record struct Timing(double Median, double Min, double Max, IReadOnlyList<double> InOrder);
 
     /// <summary>Microseconds per launch: a graph of LaunchesPerGraph launches replayed Replays times, each timed with events.</summary>
     static Timing TimeLaunches(CudaStream stream, Action<IntPtr> body)
@@ -263,17 +265,17 @@ public static class KernelChecks
         using var end = new CudaEvent();
         graph.Launch();
         stream.Synchronize();
-        var times = new List<double>();
+        var inOrder = new List<double>();
         for (var r = 0; r < Replays; r++)
         {
             start.Record(stream);
             graph.Launch();
             end.Record(stream);
             end.Synchronize();
-            times.Add(CudaEvent.ElapsedMs(start, end) * 1000.0 / LaunchesPerGraph);
+            inOrder.Add(CudaEvent.ElapsedMs(start, end) * 1000.0 / LaunchesPerGraph);
         }
-        times.Sort();
-        return new Timing(times[times.Count / 2], times[0], times[^1]);
+        var times = inOrder.Order().ToList();
+        return new Timing(times[times.Count / 2], times[0], times[^1], inOrder);
     }
 
     static string Line(bool ok, string what, double error, Timing us, long bytes)

@@ -6,8 +6,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// layers.cu for one model: every transformer layer of a decode step in one persistent launch of one block per
-/// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the other two
-/// residual buffers, attention slices, barrier and head counters) and its launch plan.
+/// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the residual
+/// buffers the layers rotate through, attention slices, barrier and head counters) and its launch plan.
 /// </summary>
 internal sealed class LayerKernel : IDisposable
 {
@@ -18,6 +18,7 @@ internal sealed class LayerKernel : IDisposable
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
     const int MaxPieceRows = 256;         // layers.cu MAX_PIECE_ROWS: a block's rows of its head's projection columns
+    const int Replicas = 4;               // layers.cu REPLICAS: copies of each residual buffer
     const int TraceStampsPerLayer = 12;   // layers.cu TRACE_EVENTS / L
     const int Buffers = 3;                // layers.cu: three weight buffers
     const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
@@ -36,7 +37,7 @@ internal sealed class LayerKernel : IDisposable
     [StructLayout(LayoutKind.Sequential)]
     struct BufferArgs
     {
-        public IntPtr X, XB, XC, Qkv, Partial, Cache, Counters, Trace;
+        public IntPtr X, Residual, Qkv, Partial, Cache, Counters, Trace;
         public int MaxSlices;
     }
 
@@ -67,9 +68,10 @@ internal sealed class LayerKernel : IDisposable
         var maxSlices = Math.Min(multiprocessors / c.NHead, MaxSlices);
         // The attention projection: each head's group of blocks takes its D columns, a block C / (G / H) rows of
         // them (smaller than the buffers, which hold 4C / G rows of C).
-        var pieceRows = (c.NEmbd + multiprocessors / c.NHead - 1) / (multiprocessors / c.NHead);
+        var perHead = multiprocessors / c.NHead;
+        var pieceRows = 4 * ((c.NEmbd / 4 + perHead - 1) / perHead); // in groups of 4 rows
         if (pieceRows > MaxPieceRows)
-            throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxPieceRows} rows of a head's projection; {c.NEmbd} over {multiprocessors / c.NHead} SMs a head is more");
+            throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxPieceRows} rows of a head's projection; {c.NEmbd} over {perHead} SMs a head is more");
         var positionsPerPass = (int)Threads / (c.HeadDim / 8);
         var activationBytes = 4 * new[] { c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
         // Every matrix is split by rows of C weights (the MLP's down-projection transposed); MLP up has the most.
@@ -101,7 +103,7 @@ internal sealed class LayerKernel : IDisposable
     readonly FusedWeights w;
     readonly string name;
     readonly Plan plan;
-    readonly Tensor layerTable, partial, counters, xB, xC;
+    readonly Tensor layerTable, partial, counters, residual;
     readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
     Tensor? trace;
 
@@ -117,8 +119,7 @@ internal sealed class LayerKernel : IDisposable
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
         downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
         layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
-        xB = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
-        xC = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+        residual = zeros([3L * Replicas * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         partial = zeros([(long)c.NHead * plan.MaxSlices * (c.HeadDim + 2)], ScalarType.Float32, device).DetachFromDisposeScope();
         counters = zeros([2 * (1 + c.NHead)], ScalarType.Int32, device).DetachFromDisposeScope();
     }
@@ -170,7 +171,7 @@ internal sealed class LayerKernel : IDisposable
         };
         var buffers = new BufferArgs
         {
-            X = Pointers.Of(x), XB = Pointers.Of(xB), XC = Pointers.Of(xC), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
+            X = Pointers.Of(x), Residual = Pointers.Of(residual), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
             Cache = cache, Counters = Pointers.Of(counters), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
         };
         module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a
@@ -182,8 +183,7 @@ internal sealed class LayerKernel : IDisposable
         layerTable.Dispose();
         partial.Dispose();
         counters.Dispose();
-        xB.Dispose();
-        xC.Dispose();
+        residual.Dispose();
         foreach (var t in downProjections) t.Dispose();
         trace?.Dispose();
     }

@@ -8,14 +8,17 @@
 // Phases of layer l (each block takes rows [b N / G, (b + 1) N / G) of an N-row matrix):
 //   QKV       x  -> LayerNorm 1 -> qkv = W_attn . + b; the new key and value also go into the cache
 //   attention qkv, cache -> per (head, slice of positions) a partial softmax (max, sum, weighted values),
-//             counted in the head's counter; then each block waits for the head it projects (blocks are
-//             grouped by head), merges its slices and adds W_proj[rows, head's columns] . into x_mid
-//             and x_out with atomics (no barrier between attention and projection)
+//             counted in the head's counter; the blocks are grouped by head, and each waits for its head's
+//             slices, merges them and adds W_proj[its rows, its head's columns] . into x_mid with atomics:
+//             no barrier between attention and projection
 //   MLP       x_mid -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the block's rows, whose share of the
 //             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into x_out with atomics
 // A layer reads x_in and builds x_mid (after attention) and x_out (its output): the block owning a row starts
-// them as x_in + b_proj and x_in + b_proj + b_mlp_proj in the QKV phase, the atomics add the rest. Three
-// buffers rotate by layer, so no atomic touches what another block may still be reading. The embedding
+// x_mid as x_in + b_proj and x_out as 0 in the QKV phase, and adds x_mid + b_mlp_proj into x_out in the MLP
+// phase; the atomics add the rest. Three
+// buffers rotate by layer, so no atomic touches what another block may still be reading. Every block adds its
+// down-projection share to all C outputs: into one of REPLICAS copies of x_out (by block), which the next layer
+// sums as it loads them, so fewer atomics queue on each address. The embedding
 // (wte[token] + wpe[pos]) is the first layer's x_in, computed by every block, so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
@@ -31,6 +34,9 @@
 #define MAX_LAYERS 48     // the layer table lives in shared memory
 #define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
 #define MAX_PIECE_ROWS 256 // rows of the attention projection a block takes for its head (LayerKernel checks)
+#define RED_V4(p, a, b, c, d) asm volatile("red.relaxed.gpu.global.add.v4.f32 [%0], {%1, %2, %3, %4};" \
+                                           :: "l"(p), "f"(a), "f"(b), "f"(c), "f"(d) : "memory")
+#define REPLICAS 4        // copies of a layer's output the down-projection's atomics are spread over
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
@@ -54,8 +60,7 @@ struct Model {
 
 struct Buffers {
     float* x;        // [C] residual stream: the last layer's output (what the lm_head reads)
-    float* x_b;      // [C] the other two buffers of the residual stream
-    float* x_c;
+    float* residual; // [3, REPLICAS, C] the buffers of the residual stream the layers rotate through
     float* qkv;      // [3 C]
     float* partial;  // [H, max_slices, D + 2] attention slices: weighted values, max, sum
     __nv_bfloat16* cache; // [L, 2, H, T, D]
@@ -182,6 +187,7 @@ struct LayerIO {
     float* x_in;
     float* x_mid;
     float* x_out;
+    int in_replicas, out_replicas; // copies of x_in to sum, copies of x_out to spread the atomics over
     float* hidden;
 };
 
@@ -263,8 +269,7 @@ __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int
 #pragma unroll
         for (int i = 0; i < 4; i++) a[i] *= __ldg(scale + o + i);
 #endif
-        asm volatile("red.relaxed.gpu.global.add.v4.f32 [%0], {%1, %2, %3, %4};"
-                     :: "l"(io.x_out + o), "f"(a[0]), "f"(a[1]), "f"(a[2]), "f"(a[3]) : "memory");
+        RED_V4(io.x_out + (size_t)(blockIdx.x % io.out_replicas) * C + o, a[0], a[1], a[2], a[3]);
     }
 }
 
@@ -315,9 +320,17 @@ __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, 
     __syncthreads();
 }
 
-__device__ void load_vector(float* xs, const float* v, int n) {
-    for (int i = threadIdx.x; i < n / 4; i += THREADS)
-        reinterpret_cast<float4*>(xs)[i] = __ldcg(reinterpret_cast<const float4*>(v) + i);
+// xs = the sum of `replicas` copies of v (n floats each), every load issued before the first add.
+__device__ void load_vector(float* xs, const float* v, int replicas, int n) {
+    for (int i = threadIdx.x; i < n / 4; i += THREADS) {
+        float4 r[REPLICAS];
+#pragma unroll
+        for (int k = 0; k < REPLICAS; k++)
+            r[k] = k < replicas ? __ldcg(reinterpret_cast<const float4*>(v + (size_t)k * n) + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll
+        for (int k = 1; k < REPLICAS; k++) { r[0].x += r[k].x; r[0].y += r[k].y; r[0].z += r[k].z; r[0].w += r[k].w; }
+        reinterpret_cast<float4*>(xs)[i] = r[0];
+    }
     __syncthreads();
 }
 
@@ -338,33 +351,42 @@ __device__ void embed(float* xs, const Model& m, int token, int pos) {
     __syncthreads();
 }
 
-// The residual rows this block owns: it starts the layer's x_mid and x_out there (the atomics add the rest).
+// The residual rows this block owns: it starts the layer's x_mid and x_out there and adds x_mid into x_out (the
+// atomics add the rest).
 struct OwnRows {
     int row0, rows;
     float proj_bias, down_bias; // of row row0 + threadIdx.x, loaded a phase ahead
-    __device__ OwnRows(const Model& m) : row0(first_row(m.C, blockIdx.x)), rows(first_row(m.C, blockIdx.x + 1) - row0), proj_bias(0.f), down_bias(0.f) {}
+    int C;
+    __device__ OwnRows(const Model& m) : row0(first_row(m.C, blockIdx.x)), rows(first_row(m.C, blockIdx.x + 1) - row0), proj_bias(0.f), down_bias(0.f), C(m.C) {}
     __device__ void load_biases(const LayerParams& p) {
         if (threadIdx.x < rows) {
             proj_bias = load_now(p.bias[PROJ] + row0 + threadIdx.x);
             down_bias = load_now(p.bias[MLP_PROJ] + row0 + threadIdx.x);
         }
     }
-    // x_in is in xs (before LayerNorm changes it).
+    // QKV phase, x_in in xs (before LayerNorm changes it).
     __device__ void start(const float* xs, const LayerIO& io) const {
         if (threadIdx.x < rows) {
             const int row = row0 + threadIdx.x;
-            const float v = xs[row] + proj_bias;
-            __stcg(io.x_mid + row, v);
-            __stcg(io.x_out + row, v + down_bias);
+            __stcg(io.x_mid + row, xs[row] + proj_bias);
+            for (int k = 0; k < io.out_replicas; k++) __stcg(io.x_out + (size_t)k * C + row, 0.f);
+        }
+    }
+    // MLP phase, x_mid in xs (before LayerNorm changes it).
+    __device__ void add_residual(const float* xs, const LayerIO& io) const {
+        if (threadIdx.x < rows) {
+            const int row = row0 + threadIdx.x;
+            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + row), "f"(xs[row] + down_bias) : "memory");
         }
     }
 };
 
-// The residual stream's three buffers: layer l reads residual(2l), builds residual(2l + 1) and residual(2l + 2),
-// and the last layer's output is b.x.
-__device__ __forceinline__ float* residual(const Buffers& b, int k, int L) {
-    const int i = ((k - 2 * L) % 3 + 3) % 3;
-    return i == 0 ? b.x : i == 1 ? b.x_b : b.x_c;
+// The residual stream: layer l reads residual(2l), builds residual(2l + 1) and residual(2l + 2) (three buffers
+// rotating), and the last layer's output is b.x, in one copy.
+__device__ __forceinline__ LayerIO layer_io(const Buffers& b, int layer, int L, int C, float* hidden) {
+    const auto buffer = [&](int k) { return k == 2 * L ? b.x : b.residual + (size_t)(k % 3) * REPLICAS * C; };
+    const int k = 2 * layer;
+    return {buffer(k), buffer(k + 1), buffer(k + 2), layer == 0 ? 1 : REPLICAS, layer == L - 1 ? 1 : REPLICAS, hidden};
 }
 
 // ---- attention -------------------------------------------------------------------------------------------
@@ -377,8 +399,8 @@ __device__ __forceinline__ int slices_for(int len, int max_slices) {
     return min(max_slices, (len + GROUPS - 1) / GROUPS);
 }
 
-// Block (h, s) of the attention phase: head h over positions [t0, t1) of [0, pos]. D / 8 lanes share a
-// position (16 bytes each), so a pass covers THREADS / (D / 8) positions.
+// Head h over positions [t0, t1) of [0, pos], the s-th of `slices`. D / 8 lanes share a position (16 bytes
+// each), so a pass covers THREADS / (D / 8) positions.
 template <int D>
 struct Slice {
     static constexpr int LANES = D / 8, GROUPS = THREADS / LANES;
@@ -386,9 +408,9 @@ struct Slice {
     const __nv_bfloat16 *keys, *values;
     uint4 k, v; // this thread's key and value of the first pass, for positions before pos (loaded before the barrier)
 
-    __device__ Slice(int block, bool attends, int slices, int pos, int layer, const Model& m, const Buffers& b) {
-        h = block / slices;
-        s = block % slices;
+    __device__ Slice(int head, int slice, int slices, bool attends, int pos, int layer, const Model& m, const Buffers& b) {
+        h = head;
+        s = slice;
         const int len = pos + 1, per = (len + slices - 1) / slices;
         t0 = min(len, s * per);
         t1 = min(len, t0 + per);
@@ -410,15 +432,21 @@ __device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, fl
     __shared__ __align__(16) float q[D];
     const int h = a.h, s = a.s, t0 = a.t0, t1 = a.t1, g = a.g, j = a.j;
     const __nv_bfloat16 *keys = a.keys, *values = a.values;
+    // The first pass's rows were loaded before the barrier, except the new position's (written in this step's
+    // QKV phase): loaded here, with q, so that both take one trip to L2.
+    uint4 k0 = a.k, v0 = a.v;
+    if (t0 + g == pos && pos < t1) {
+        k0 = __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)pos * D) + j);
+        v0 = __ldcg(reinterpret_cast<const uint4*>(values + (size_t)pos * D) + j);
+    }
     for (int d = threadIdx.x; d < D; d += THREADS) q[d] = __ldcg(b.qkv + h * D + d) * rsqrtf((float)D);
     __syncthreads();
 
-    // The first pass from the prefetched rows, except the new position's (written in this step's QKV phase).
     const auto key_at = [&](int t, bool first) {
-        return t >= t1 ? make_uint4(0, 0, 0, 0) : first && t != pos ? a.k : __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)t * D) + j);
+        return t >= t1 ? make_uint4(0, 0, 0, 0) : first ? k0 : __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)t * D) + j);
     };
     const auto value_at = [&](int t, bool first) {
-        return first && t != pos ? a.v : __ldcg(reinterpret_cast<const uint4*>(values + (size_t)t * D) + j);
+        return first ? v0 : __ldcg(reinterpret_cast<const uint4*>(values + (size_t)t * D) + j);
     };
     float mx = -INFINITY;
     for (int base = t0; base < t1; base += GROUPS) {
@@ -494,15 +522,16 @@ __device__ __forceinline__ void merge_head(float* att, int h, int slices, const 
 // ---- the attention projection, by head ----------------------------------------------------------------------
 
 // The blocks are split into one group per head; the group of head h takes its D columns of W_proj, each block
-// rows [row0, row0 + rows) of them, so it needs only that head's attention output.
+// rows [row0, row0 + rows) of them (whole groups of 4, for vector atomics), so it needs only that head's
+// attention output.
 struct HeadPiece {
     int h, row0, rows;
     __device__ HeadPiece(const Model& m) {
-        const int G = gridDim.x, H = m.H;
+        const int G = gridDim.x, H = m.H, quads = m.C / 4;
         h = (int)((long long)blockIdx.x * H / G);
         const int g0 = (h * G + H - 1) / H, g1 = ((h + 1) * G + H - 1) / H, n = g1 - g0, i = blockIdx.x - g0;
-        row0 = i * m.C / n;
-        rows = (i + 1) * m.C / n - row0;
+        row0 = 4 * (i * quads / n);
+        rows = 4 * ((i + 1) * quads / n) - row0;
     }
 };
 
@@ -518,9 +547,10 @@ __device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, cons
 }
 
 // The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row.
-// Each row's value (int8: times its scale, in shared memory) is added into x_mid and x_out.
+// The rows' values (int8: times their scales, in shared memory) are gathered in `out` and added into x_mid four
+// at a time.
 __device__ __forceinline__ void add_projection(const unsigned char* piece, const HeadPiece& g, const float* att,
-                                               const float* scale, const LayerIO& io, int D) {
+                                               const float* scale, float* out, const LayerIO& io, int D) {
     const int vecs = D / VEC_ELEMS, n = g.rows * vecs;
     const uint4* w = reinterpret_cast<const uint4*>(piece);
     for (int base = 0; base < n; base += THREADS) { // the same trips for every thread: the shuffles need the whole warp
@@ -532,10 +562,12 @@ __device__ __forceinline__ void add_projection(const unsigned char* piece, const
 #if defined(WEIGHTS_INT8)
             acc *= scale[r];
 #endif
-            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_mid + g.row0 + r), "f"(acc) : "memory");
-            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + g.row0 + r), "f"(acc) : "memory");
+            out[r] = acc;
         }
     }
+    __syncthreads();
+    for (int r = 4 * threadIdx.x; r < g.rows; r += 4 * THREADS)
+        RED_V4(io.x_mid + g.row0 + r, out[r], out[r + 1], out[r + 2], out[r + 3]);
 }
 
 // ---- the step ----------------------------------------------------------------------------------------------
@@ -550,6 +582,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __shared__ float warp_out[WARPS][D];
     __shared__ __align__(16) float att[D];
     __shared__ float piece_scale[MAX_PIECE_ROWS]; // int8: the scales of the block's rows of W_proj
+    __shared__ float piece_out[MAX_PIECE_ROWS];
     float* xs = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // a phase's input (C floats) or a slice's scores
     const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
 
@@ -587,7 +620,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int a = layer & 1, other = a ^ 1;
-        const LayerIO io = {residual(b, 2 * layer, m.L), residual(b, 2 * layer + 1, m.L), residual(b, 2 * layer + 2, m.L), hidden};
+        const LayerIO io = layer_io(b, layer, m.L, m.C, hidden);
 
         // LayerNorm 1 + QKV; the block's rows of x_mid and x_out start here.
         if (layer == 0) {
@@ -596,7 +629,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
             stamp(b, layer, QKV_PHASE, ARRIVED, m.L);
             grid_sync(counter, target);
             stamp(b, layer, QKV_PHASE, PASSED, m.L);
-            load_vector(xs, io.x_in, m.C);
+            load_vector(xs, io.x_in, io.in_replicas, m.C);
         }
         own.start(xs, io); // layer_norm syncs before it writes xs
         layer_norm(xs, norm, m.C, m.eps, scratch);
@@ -611,7 +644,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, QKV_PHASE, DONE, m.L);
 
         // Attention slices, then the projection of this block's head as soon as that head's slices are done.
-        const Slice<D> slice(blockIdx.x, attends, slices, pos, layer, m, b); // cached rows before the barrier
+        const Slice<D> slice(blockIdx.x / slices, blockIdx.x % slices, slices, attends, pos, layer, m, b); // cached rows before the barrier
         stamp(b, layer, ATTENTION_PHASE, ARRIVED, m.L);
         grid_sync(counter, target);
         stamp(b, layer, ATTENTION_PHASE, PASSED, m.L);
@@ -626,7 +659,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         wait_for(heads + piece.h, (layer + 1) * slices);
         merge_head<D>(att, piece.h, slices, b);
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
-        add_projection(buffer(other), piece, att, piece_scale, io, D);
+        add_projection(buffer(other), piece, att, piece_scale, piece_out, io, D);
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
 
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
@@ -634,7 +667,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         grid_sync(counter, target);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
-        load_vector(xs, io.x_mid, m.C);
+        load_vector(xs, io.x_mid, 1, m.C);
+        own.add_residual(xs, io); // layer_norm syncs before it writes xs
         layer_norm(xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         RowConstants next = rows;
