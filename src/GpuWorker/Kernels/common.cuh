@@ -74,6 +74,18 @@ __device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v);
 __device__ float block_sum(float v, float* scratch) { return block_reduce<Sum>(v, scratch); }
 __device__ float block_max(float v, float* scratch) { return block_reduce<Max>(v, scratch); }
 
+// Four int8 (packed, the first in the low byte) as floats, without a conversion instruction (which runs at a
+// quarter of the FMA rate and held int8 products behind bf16's): q + 128 as an unsigned byte in the mantissa
+// of 2^23, then minus 2^23 + 128, exactly.
+__device__ __forceinline__ float4 int8x4_to_float4(unsigned int q) {
+    const unsigned int u = q ^ 0x80808080u;
+    const float offset = 8388736.f;
+    return make_float4(__uint_as_float(__byte_perm(u, 0x4B000000u, 0x7540)) - offset,
+                       __uint_as_float(__byte_perm(u, 0x4B000000u, 0x7541)) - offset,
+                       __uint_as_float(__byte_perm(u, 0x4B000000u, 0x7542)) - offset,
+                       __uint_as_float(__byte_perm(u, 0x4B000000u, 0x7543)) - offset);
+}
+
 // Dot product of 16 bytes of weights with the matching activations (x: 16-byte aligned, read as float4).
 __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
     const float4* x4 = reinterpret_cast<const float4*>(x);
@@ -88,12 +100,12 @@ __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
     const float4 a = x4[0];
     return f[0] * a.x + f[1] * a.y + f[2] * a.z + f[3] * a.w;
 #else
-    const signed char* q = reinterpret_cast<const signed char*>(&w);
+    const unsigned int* q = reinterpret_cast<const unsigned int*>(&w);
     float s = 0.f;
 #pragma unroll
     for (int i = 0; i < 4; i++) {
-        const float4 a = x4[i];
-        s += (float)q[4 * i] * a.x + (float)q[4 * i + 1] * a.y + (float)q[4 * i + 2] * a.z + (float)q[4 * i + 3] * a.w;
+        const float4 a = x4[i], f = int8x4_to_float4(q[i]);
+        s += f.x * a.x + f.y * a.y + f.z * a.z + f.w * a.w;
     }
     return s;
 #endif

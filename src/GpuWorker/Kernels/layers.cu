@@ -256,8 +256,8 @@ __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int
             const float2 f1 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.y));
             const float f[4] = {f0.x, f0.y, f1.x, f1.y};
 #elif defined(WEIGHTS_INT8)
-            const char4 q = *reinterpret_cast<const char4*>(wj);
-            const float f[4] = {(float)q.x, (float)q.y, (float)q.z, (float)q.w};
+            const float4 q = int8x4_to_float4(*reinterpret_cast<const unsigned int*>(wj));
+            const float f[4] = {q.x, q.y, q.z, q.w};
 #else
             const float4 q = *reinterpret_cast<const float4*>(wj);
             const float f[4] = {q.x, q.y, q.z, q.w};
