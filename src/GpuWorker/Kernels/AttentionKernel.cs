@@ -10,7 +10,6 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class AttentionKernel : IDisposable
 {
     public const int Slices = 16;    // at most attention.cu's MAX_SLICES
-    const int MaxSlice = 1024;       // attention.cu MAX_SLICE
     const uint Threads = 128;        // attention.cu THREADS
     static readonly int[] HeadSizes = [32, 64, 128];
 
@@ -36,8 +35,6 @@ internal sealed class AttentionKernel : IDisposable
     {
         if (!HeadSizes.Contains(config.HeadDim))
             throw new ArgumentException($"the fused engine's attention supports head sizes {string.Join(", ", HeadSizes)}; this model's is {config.HeadDim}");
-        if ((config.NPositions + Slices - 1) / Slices > MaxSlice)
-            throw new ArgumentException($"the fused engine's attention supports contexts up to {Slices * MaxSlice} positions; this model's is {config.NPositions}");
         return $"attention_decode_{config.HeadDim}";
     }
 

@@ -10,9 +10,73 @@
 #include "attention.cuh"
 
 #define THREADS 128
-#define MAX_SLICE 1024
 #define PREFETCH 8
 #define MAX_SLICES 32
+
+// exp(m - to), where m may be -inf (nothing seen yet) even when `to` is too.
+__device__ __forceinline__ float rescale(float m, float to) { return m == -INFINITY ? 0.f : __expf(m - to); }
+
+// A slice's softmax-weighted values in one pass (online softmax): each lane keeps the running max, sum and
+// weighted values of its group's positions; finish() merges the groups of a warp with shuffles and the warps
+// through shared memory, so the slice costs one block-wide barrier.
+template <int D>
+struct OnlineSoftmax {
+    static constexpr int LANES = D / 8, WARPS = THREADS / 32;
+    float m = -INFINITY, l = 0.f, o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+
+    // One position per group: this lane's 16 bytes of its key and value, and q's matching 8 dimensions (already
+    // scaled by 1 / sqrt(D)). Every lane of the warp calls it (the score is summed with shuffles); `real` is
+    // false for a group past the slice's end.
+    __device__ __forceinline__ void add(const uint4& k, const uint4& v, const float* q8, bool real) {
+        const float s = score_of<LANES>(k, q8);
+        if (!real) return;
+        const float mn = fmaxf(m, s), c = rescale(m, mn), p = __expf(s - mn);
+        l = l * c + p;
+        const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&v);
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            const float2 f = __bfloat1622float2(h[i]);
+            o[2 * i] = o[2 * i] * c + p * f.x;
+            o[2 * i + 1] = o[2 * i + 1] * c + p * f.y;
+        }
+        m = mn;
+    }
+
+    // The slice's max and sum of exp(score - max); emit(d, sum_t exp(score_t - max) v_t[d], sum) is called for each
+    // d < D by thread d. Shared memory: warp_out [WARPS][D], ml [2 WARPS]; ends with every thread past one barrier.
+    template <typename Emit>
+    __device__ __forceinline__ float2 finish(float (*warp_out)[D], float* ml, Emit emit) {
+#pragma unroll
+        for (int off = LANES; off < 32; off <<= 1) {
+            const float m2 = __shfl_xor_sync(0xffffffffu, m, off), l2 = __shfl_xor_sync(0xffffffffu, l, off);
+            const float mn = fmaxf(m, m2), c1 = rescale(m, mn), c2 = rescale(m2, mn);
+            l = l * c1 + l2 * c2;
+#pragma unroll
+            for (int i = 0; i < 8; i++) o[i] = o[i] * c1 + __shfl_xor_sync(0xffffffffu, o[i], off) * c2;
+            m = mn;
+        }
+        const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+        if (lane < LANES) {
+#pragma unroll
+            for (int i = 0; i < 8; i++) warp_out[warp][8 * lane + i] = o[i];
+        }
+        if (lane == 0) { ml[warp] = m; ml[WARPS + warp] = l; }
+        __syncthreads();
+        float mx = -INFINITY;
+#pragma unroll
+        for (int w = 0; w < WARPS; w++) mx = fmaxf(mx, ml[w]);
+        float sum = 0.f;
+#pragma unroll
+        for (int w = 0; w < WARPS; w++) sum += rescale(ml[w], mx) * ml[WARPS + w];
+        for (int d = threadIdx.x; d < D; d += THREADS) {
+            float acc = 0.f;
+#pragma unroll
+            for (int w = 0; w < WARPS; w++) acc += rescale(ml[w], mx) * warp_out[w][d];
+            emit(d, acc, sum);
+        }
+        return make_float2(mx, sum);
+    }
+};
 
 template <int D>
 struct Head {
@@ -29,8 +93,7 @@ __device__ __forceinline__ void attention(
     const int h = blockIdx.x, s = blockIdx.y, S = gridDim.y, C = H * D;
     const int g = threadIdx.x / LANES, j = threadIdx.x % LANES;
     __shared__ __align__(16) float q[D];
-    __shared__ float score[MAX_SLICE];
-    __shared__ float scratch[32];
+    __shared__ float ml[2 * (THREADS / 32)];
     __shared__ float warp_out[THREADS / 32][D];
     __shared__ float slice_weight[MAX_SLICES];
     __shared__ bool last;
@@ -72,61 +135,27 @@ __device__ __forceinline__ void attention(
     }
     __syncthreads();
 
-    // Scores of the slice, then its max.
-    float m = -INFINITY;
+    OnlineSoftmax<D> softmax;
     const float* q8 = q + 8 * j;
 #pragma unroll
     for (int p = 0; p < PREFETCH; p++) {
         const int t = t0 + p * GROUPS + g;
-        const float a = score_of<Head<D>::LANES>(t == pos ? knew : kpre[p], q8);
-        if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
+        softmax.add(t == pos ? knew : kpre[p], t == pos ? vnew : vpre[p], q8, t < t1);
     }
     for (int base = t0 + PREFETCH * GROUPS; base < t1; base += GROUPS) {
         const int t = base + g;
-        const uint4 k = t == pos ? knew : t < t1 ? *reinterpret_cast<const uint4*>(kcache + (head_row + t) * D + 8 * j) : zero;
-        const float a = score_of<Head<D>::LANES>(k, q8);
-        if (t < t1) { if (j == 0) score[t - t0] = a; m = fmaxf(m, a); }
+        const bool real = t < t1;
+        const uint4 k = t == pos ? knew : real ? *reinterpret_cast<const uint4*>(kcache + (head_row + t) * D + 8 * j) : zero;
+        const uint4 v = t == pos ? vnew : real ? *reinterpret_cast<const uint4*>(vcache + (head_row + t) * D + 8 * j) : zero;
+        softmax.add(k, v, q8, real);
     }
-    m = block_max(m, scratch); // block_sum below starts with a barrier, so scratch is free again by then
-    float l = 0.f;
-    for (int t = t0 + threadIdx.x; t < t1; t += THREADS) {
-        const float p = __expf(score[t - t0] - m);
-        score[t - t0] = p;
-        l += p;
-    }
-    l = block_sum(l, scratch); // its barriers also publish the probabilities
-
-    // Weighted values: this lane's 8 dimensions over its group's positions, then summed over groups.
-    float o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
-#pragma unroll
-    for (int p = 0; p < PREFETCH; p++) {
-        const int t = t0 + p * GROUPS + g;
-        if (t < t1) add_weighted(o, score[t - t0], t == pos ? vnew : vpre[p]);
-    }
-    for (int base = t0 + PREFETCH * GROUPS; base < t1; base += GROUPS) {
-        const int t = base + g;
-        if (t < t1) add_weighted(o, score[t - t0], t == pos ? vnew : *reinterpret_cast<const uint4*>(vcache + (head_row + t) * D + 8 * j));
-    }
-#pragma unroll
-    for (int i = 0; i < 8; i++) {
-#pragma unroll
-        for (int off = LANES; off < 32; off <<= 1) o[i] += __shfl_xor_sync(0xffffffffu, o[i], off);
-    }
-    if ((threadIdx.x & 31) < LANES) {
-#pragma unroll
-        for (int i = 0; i < 8; i++) warp_out[threadIdx.x >> 5][8 * j + i] = o[i];
-    }
-    __syncthreads();
     float* slot = partial + ((size_t)h * S + s) * (D + 2);
-    for (int d = threadIdx.x; d < D; d += THREADS) {
-        float sum = 0.f;
-#pragma unroll
-        for (int w = 0; w < THREADS / 32; w++) sum += warp_out[w][d];
-        if (slices == 1) out[h * D + d] = sum / l;
-        else slot[d] = sum;
-    }
+    const float2 max_sum = softmax.finish(warp_out, ml, [&](int d, float weighted, float sum) {
+        if (slices == 1) out[h * D + d] = weighted / sum;
+        else slot[d] = weighted;
+    });
     if (slices == 1) return;
-    if (threadIdx.x == 0) { slot[D] = t1 > t0 ? m : -INFINITY; slot[D + 1] = l; }
+    if (threadIdx.x == 0) { slot[D] = max_sum.x; slot[D + 1] = max_sum.y; }
 
     // The last slice of head h to finish merges all of them.
     __threadfence();
