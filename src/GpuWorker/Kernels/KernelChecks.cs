@@ -253,7 +253,6 @@ public static class KernelChecks
     static double RelativeError(Tensor actual, Tensor reference) =>
         actual.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).norm().item<double>() / reference.to(ScalarType.Float64).norm().item<double>();
 
-    /// <summary>Microseconds per launch over the replays (median, fastest, slowest).</summary>
     /// <summary>Microseconds per launch: median, fastest and slowest replay, and every replay in the order run.</summary>
     record struct Timing(double Median, double Min, double Max, IReadOnlyList<double> InOrder);
 

@@ -65,10 +65,10 @@ internal sealed class LayerKernel : IDisposable
         if (RowsPerBlock(4 * c.NEmbd) > MaxRows)
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxRows} rows of a matrix; {4 * c.NEmbd} over {multiprocessors} SMs is more");
         // At most 64 rows of 4C (C >= 32 H) over G blocks: G >= 2 H, so every head has a group of blocks.
-        var maxSlices = Math.Min(multiprocessors / c.NHead, MaxSlices);
+        var perHead = multiprocessors / c.NHead;
+        var maxSlices = Math.Min(perHead, MaxSlices);
         // The attention projection: each head's group of blocks takes its D columns, a block C / (G / H) rows of
         // them (smaller than the buffers, which hold 4C / G rows of C).
-        var perHead = multiprocessors / c.NHead;
         var pieceRows = 4 * ((c.NEmbd / 4 + perHead - 1) / perHead); // in groups of 4 rows
         if (pieceRows > MaxPieceRows)
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxPieceRows} rows of a head's projection; {c.NEmbd} over {perHead} SMs a head is more");
