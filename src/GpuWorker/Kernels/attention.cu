@@ -13,15 +13,18 @@
 #define PREFETCH 8
 #define MAX_SLICES 32
 
-// exp(m - to), where m may be -inf (nothing seen yet) even when `to` is too.
-__device__ __forceinline__ float rescale(float m, float to) { return m == -INFINITY ? 0.f : __expf(m - to); }
+template <int D>
+struct Head {
+    static constexpr int LANES = D / 8;              // lanes sharing one position
+    static constexpr int GROUPS = THREADS / LANES;   // positions per pass
+};
 
 // A slice's softmax-weighted values in one pass (online softmax): each lane keeps the running max, sum and
 // weighted values of its group's positions; finish() merges the groups of a warp with shuffles and the warps
 // through shared memory, so the slice costs one block-wide barrier.
 template <int D>
 struct OnlineSoftmax {
-    static constexpr int LANES = D / 8, WARPS = THREADS / 32;
+    static constexpr int LANES = Head<D>::LANES, WARPS = THREADS / 32;
     float m = -INFINITY, l = 0.f, o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
 
     // One position per group: this lane's 16 bytes of its key and value, and q's matching 8 dimensions (already
@@ -76,12 +79,6 @@ struct OnlineSoftmax {
         }
         return make_float2(mx, sum);
     }
-};
-
-template <int D>
-struct Head {
-    static constexpr int LANES = D / 8;              // lanes sharing one position
-    static constexpr int GROUPS = THREADS / LANES;   // positions per pass
 };
 
 template <int D>
@@ -169,7 +166,7 @@ __device__ __forceinline__ void attention(
     const float mi = threadIdx.x < slices ? __ldcg(base + threadIdx.x * (D + 2) + D) : -INFINITY;
     const float li = threadIdx.x < slices ? __ldcg(base + threadIdx.x * (D + 2) + D + 1) : 0.f;
     float gm = warp_max(threadIdx.x < 32 ? mi : -INFINITY);
-    const float wi = mi == -INFINITY ? 0.f : __expf(mi - gm);
+    const float wi = rescale(mi, gm);
     const float gl = warp_sum(threadIdx.x < 32 ? li * wi : 0.f);
     if (threadIdx.x < slices) slice_weight[threadIdx.x] = wi / gl;
     __syncthreads();

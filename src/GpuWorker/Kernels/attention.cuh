@@ -1,5 +1,5 @@
-// Decode attention's per-position math over bf16 cache rows, shared by attention.cu and layers.cu: LANES
-// lanes share one cached position, 16 bytes (8 dimensions) each.
+// Decode attention's math shared by attention.cu and layers.cu: a score over bf16 cache rows (LANES lanes share
+// one cached position, 16 bytes = 8 dimensions each), and the rescaling that merges partial softmaxes.
 #pragma once
 #include "common.cuh"
 
@@ -18,12 +18,6 @@ __device__ __forceinline__ float score_of(const uint4& k, const float* q8) {
     return a;
 }
 
-__device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4& v) {
-    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const float2 f = __bfloat1622float2(h[i]);
-        o[2 * i] += p * f.x;
-        o[2 * i + 1] += p * f.y;
-    }
-}
+// exp(m - to), where m may be -inf (a slice or lane that saw no position) even when `to` is too: the weight of a
+// partial softmax with max m in one whose max is `to`.
+__device__ __forceinline__ float rescale(float m, float to) { return m == -INFINITY ? 0.f : __expf(m - to); }

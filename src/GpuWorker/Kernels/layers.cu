@@ -15,15 +15,15 @@
 //             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into x_out with atomics
 // A layer reads x_in and builds x_mid (after attention) and x_out (its output): the block owning a row starts
 // x_mid as x_in + b_proj and x_out as 0 in the QKV phase, and adds x_mid + b_mlp_proj into x_out in the MLP
-// phase; the atomics add the rest. Three
-// buffers rotate by layer, so no atomic touches what another block may still be reading. Every block adds its
-// down-projection share to all C outputs: into one of REPLICAS copies of x_out (by block), which the next layer
-// sums as it loads them, so fewer atomics queue on each address. The embedding
-// (wte[token] + wpe[pos]) is the first layer's x_in, computed by every block, so no kernel runs before this one.
+// phase; the atomics add the rest. Three buffers rotate by layer, so no atomic touches what another block may
+// still be reading. Every block adds its down-projection share to all C outputs: into one of REPLICAS copies of
+// x_out (by block), which the next layer sums as it loads them, so fewer atomics queue on each address. The
+// embedding (wte[token] + wpe[pos]) is the first layer's x_in, computed by every block, so no kernel runs
+// before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
-// shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads the token, position and step from state
-// (written by the previous step's sampler, so only after waiting for it).
+// shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads
+// the token, position and step from state (written by the previous step's sampler, so only after waiting for it).
 #include "common.cuh"
 #include "attention.cuh"
 
@@ -81,7 +81,8 @@ __device__ __forceinline__ void stamp(const Buffers& b, int layer, int phase, in
     b.trace[(size_t)blockIdx.x * TRACE_EVENTS(L) + (layer * PHASES + phase) * EVENTS + event] = t;
 }
 
-__device__ __forceinline__ int rows_of(int m, int C) { return m == QKV ? 3 * C : m == FC ? 4 * C : C; }
+// Rows of the matrices split by rows (QKV and MLP up; the projection is split by head, below).
+__device__ __forceinline__ int rows_of(int m, int C) { return m == QKV ? 3 * C : 4 * C; }
 __device__ __forceinline__ int first_row(int n, int block) { return (int)((long long)n * block / gridDim.x); }
 
 // Loads issued exactly here. What a phase can read before its barrier (weights, biases, cache rows of earlier
@@ -153,7 +154,6 @@ __device__ __forceinline__ void wait_for_copies() {
     asm volatile("cp.async.wait_group %0;" :: "n"(PENDING) : "memory");
     __syncthreads();
 }
-
 
 // ---- counters: the grid barrier and the heads' finished slices ---------------------------------------------
 
@@ -429,6 +429,17 @@ struct Slice {
     }
 };
 
+// o += p v over this lane's 8 dimensions of a value row.
+__device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4& v) {
+    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&v);
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const float2 f = __bfloat1622float2(h[i]);
+        o[2 * i] += p * f.x;
+        o[2 * i + 1] += p * f.y;
+    }
+}
+
 // Writes the slice's unnormalised weighted values, max and sum.
 template <int D>
 __device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, float* score, float* scratch, float (*warp_out)[D]) {
@@ -514,7 +525,7 @@ __device__ __forceinline__ void merge_head(float* att, int h, int slices, const 
         float num = 0.f, den = 0.f;
 #pragma unroll
         for (int s = 0; s < MAX_SLICES; s++) {
-            const float w = mi[s] == -INFINITY ? 0.f : __expf(mi[s] - mx);
+            const float w = rescale(mi[s], mx);
             num += w * vi[s];
             den += w * li[s];
         }
