@@ -72,18 +72,18 @@ internal sealed class FusedDecoder : IDisposable
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
     public LayerKernel? Layers => layers;
 
-    /// <summary>Before a generation's first step: the token and position state (the sampler sets the token), and the layer kernel's barriers.</summary>
+    /// <summary>Before a generation's first step: the token and position state (the sampler sets the token), and the layer kernel's counters.</summary>
     public void Start(int position)
     {
         State.copy_(tensor(new[] { 0, position, 0 }, ScalarType.Int32));
-        layers?.ResetBarriers();
+        layers?.Reset();
     }
 
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)
     {
         if (layers is not null)
-            layers.Launch(stream, State, X, qkv, Pointers.Of(keysAndValues));
+            layers.Launch(stream, State, X, Pointers.Of(keysAndValues));
         else
             LaunchLayersOneByOne(stream, perLayer!);
         Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);

@@ -191,6 +191,11 @@ public static class KernelChecks
         var failed = 0;
         foreach (var persistent in new[] { true, false })
         {
+            if (persistent && !LayerKernel.Fits(c, int8, out var reason))
+            {
+                output.WriteLine($"skip decode step {(int8 ? "int8" : "bf16")} persistent layers: {reason}");
+                continue;
+            }
             using var cache = new StaticKvCache(c, ScalarType.BFloat16, CUDA, c.NPositions);
             using var decoder = new FusedDecoder(c, weights, cache.Data, CUDA, persistent);
             var what = $"decode step {(int8 ? "int8" : "bf16")} {(persistent ? "persistent layers" : "5 launches a layer")}";

@@ -7,7 +7,8 @@ namespace GptBench.GpuWorker.Kernels;
 /// <summary>
 /// layers.cu for one model: every transformer layer of a decode step in one persistent launch of one block per
 /// SM. Owns the kernel's workspace (the per-layer parameter table, the down-projections transposed, the residual
-/// buffers the layers rotate through, attention slices, barrier and head counters) and its launch plan.
+/// buffers the layers alternate between, the attention projections' sums, the published query, key and value
+/// and attention slices, the barrier counters) and its launch plan.
 /// </summary>
 internal sealed class LayerKernel : IDisposable
 {
@@ -37,21 +38,21 @@ internal sealed class LayerKernel : IDisposable
     [StructLayout(LayoutKind.Sequential)]
     struct BufferArgs
     {
-        public IntPtr X, Residual, Qkv, Partial, Cache, Counters, Trace;
+        public IntPtr X, Residual, Projection, Qkv, Partial, Cache, Counters, Trace;
         public int MaxSlices;
     }
 
     /// <summary>
     /// How the kernel runs: blocks (one per SM), attention slices per head, the size of each of its three weight
-    /// buffers (one block's rows of the largest matrix) and all dynamic shared memory.
+    /// buffers (the most rows of C weights a block takes of one matrix) and all dynamic shared memory.
     /// </summary>
     public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int DynamicSharedBytes);
 
     /// <summary>
     /// The launch plan for <paramref name="c"/> with <paramref name="weightElementBytes"/>-byte weights on a GPU of
     /// <paramref name="multiprocessors"/> SMs whose blocks may use <paramref name="maxSharedBytes"/> of shared
-    /// memory: three weight buffers, then the activation area (the residual vector or one attention slice's
-    /// scores), leaving room for the kernel's static shared memory.
+    /// memory: three weight buffers, then the activation area (the layer's input kept for its MLP phase, then
+    /// the residual vector or one attention slice's scores), leaving room for the kernel's static shared memory.
     /// </summary>
     public static Plan PlanFor(Gpt2Config c, int weightElementBytes, int multiprocessors, int maxSharedBytes)
     {
@@ -61,11 +62,14 @@ internal sealed class LayerKernel : IDisposable
             throw new ArgumentException($"the fused engine's layer kernel needs a width that is a multiple of 16 and at most {MaxWidth}; this model's is {c.NEmbd}");
         if (c.NLayer > MaxLayers)
             throw new ArgumentException($"the fused engine's layer kernel supports up to {MaxLayers} layers; this model has {c.NLayer}");
-        int RowsPerBlock(int n) => (n + multiprocessors - 1) / multiprocessors;
-        if (RowsPerBlock(4 * c.NEmbd) > MaxRows)
+        static int RowsPerBlock(int n, int blocks) => (n + blocks - 1) / blocks;
+        if (RowsPerBlock(4 * c.NEmbd, multiprocessors) > MaxRows)
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxRows} rows of a matrix; {4 * c.NEmbd} over {multiprocessors} SMs is more");
         // At most 64 rows of 4C (C >= 32 H) over G blocks: G >= 2 H, so every head has a group of blocks.
         var perHead = multiprocessors / c.NHead;
+        // A block takes its share of MLP up's 4C rows, and of its head's 3 D rows of W_attn (query, key, value): at
+        // most as many for the head sizes above whenever the MLP's fit in MaxRows, but a buffer must hold either.
+        var rowsPerBlock = Math.Max(RowsPerBlock(4 * c.NEmbd, multiprocessors), RowsPerBlock(3 * c.HeadDim, perHead));
         var maxSlices = Math.Min(perHead, MaxSlices);
         // The attention projection: each head's group of blocks takes its D columns, a block C / (G / H) rows of
         // them (smaller than the buffers, which hold 4C / G rows of C).
@@ -73,9 +77,9 @@ internal sealed class LayerKernel : IDisposable
         if (pieceRows > MaxPieceRows)
             throw new ArgumentException($"the fused engine's layer kernel gives each SM at most {MaxPieceRows} rows of a head's projection; {c.NEmbd} over {perHead} SMs a head is more");
         var positionsPerPass = (int)Threads / (c.HeadDim / 8);
-        var activationBytes = 4 * new[] { c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max();
-        // Every matrix is split by rows of C weights (the MLP's down-projection transposed); MLP up has the most.
-        var bufferBytes = RowsPerBlock(4 * c.NEmbd) * c.NEmbd * weightElementBytes;
+        var activationBytes = 4 * (c.NEmbd + new[] { c.NEmbd, positionsPerPass, (c.NPositions + maxSlices - 1) / maxSlices }.Max());
+        // Every matrix is split by rows of C weights (the MLP's down-projection transposed).
+        var bufferBytes = rowsPerBlock * c.NEmbd * weightElementBytes;
         var room = maxSharedBytes - StaticSharedReserve - activationBytes;
         if (room < Buffers * bufferBytes)
             throw new ArgumentException($"the fused engine's layer kernel needs three weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
@@ -103,7 +107,12 @@ internal sealed class LayerKernel : IDisposable
     readonly FusedWeights w;
     readonly string name;
     readonly Plan plan;
-    readonly Tensor layerTable, partial, counters, residual;
+    readonly Tensor layerTable, residual;
+    // What Reset zeroes, in one tensor of 4-byte words: the barrier counter per step parity, the three rotating
+    // projection sums (fp32), the published query, key and value and attention slices (8 bytes a value); each
+    // part starts 16-byte aligned (vector atomics and loads).
+    readonly Tensor zeroed;
+    readonly long projectionAt, qkvAt, partialAt;
     readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
     Tensor? trace;
 
@@ -119,9 +128,13 @@ internal sealed class LayerKernel : IDisposable
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
         downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
         layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
-        residual = zeros([3L * Replicas * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
-        partial = zeros([(long)c.NHead * plan.MaxSlices * (c.HeadDim + 2)], ScalarType.Float32, device).DetachFromDisposeScope();
-        counters = zeros([2 * (1 + c.NHead)], ScalarType.Int32, device).DetachFromDisposeScope();
+        residual = zeros([2L * Replicas * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
+        static long Aligned(long words) => (words + 3) / 4 * 4;
+        projectionAt = Aligned(2);
+        qkvAt = projectionAt + Aligned(3L * c.NEmbd);
+        partialAt = qkvAt + Aligned(2 * 3L * c.NEmbd);
+        var words = partialAt + Aligned(2L * c.NHead * plan.MaxSlices * (c.HeadDim + 2));
+        zeroed = zeros([words], ScalarType.Int32, device).DetachFromDisposeScope();
     }
 
     public Plan LaunchPlan => plan;
@@ -154,14 +167,17 @@ internal sealed class LayerKernel : IDisposable
         LayerProfile.Summarize(trace?.cpu().data<long>().ToArray() ?? throw new InvalidOperationException("EnableTrace first"),
             (int)plan.Blocks, c.NLayer);
 
-    /// <summary>Zeroes the barrier and head counters: before the first step of a generation (each step resets the next one's).</summary>
-    public void ResetBarriers() => counters.zero_();
+    /// <summary>
+    /// Zeroes the barrier and head counters and the projection sums: before the first step of a generation (each
+    /// step resets the next one's), whose step count starts again at 0.
+    /// </summary>
+    public void Reset() => zeroed.zero_();
 
     /// <summary>
     /// Enqueues every layer for the token and position in <paramref name="state"/> (int32 token, position, step):
     /// x ends as the last layer's output, the cache [L, 2, H, T, D] at <paramref name="cache"/> gains the position's keys and values.
     /// </summary>
-    public void Launch(IntPtr stream, Tensor state, Tensor x, Tensor qkv, IntPtr cache)
+    public void Launch(IntPtr stream, Tensor state, Tensor x, IntPtr cache)
     {
         var model = new ModelArgs
         {
@@ -171,18 +187,19 @@ internal sealed class LayerKernel : IDisposable
         };
         var buffers = new BufferArgs
         {
-            X = Pointers.Of(x), Residual = Pointers.Of(residual), Qkv = Pointers.Of(qkv), Partial = Pointers.Of(partial),
-            Cache = cache, Counters = Pointers.Of(counters), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
+            X = Pointers.Of(x), Residual = Pointers.Of(residual), Projection = Word(projectionAt), Qkv = Word(qkvAt), Partial = Word(partialAt),
+            Cache = cache, Counters = Word(0), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
         };
         module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a
             .Struct(model).Struct(buffers).Ptr(Pointers.Of(state)).Int(plan.BufferBytes), (uint)plan.DynamicSharedBytes);
     }
 
+    IntPtr Word(long offset) => Pointers.Of(zeroed) + (nint)(4 * offset);
+
     public void Dispose()
     {
         layerTable.Dispose();
-        partial.Dispose();
-        counters.Dispose();
+        zeroed.Dispose();
         residual.Dispose();
         foreach (var t in downProjections) t.Dispose();
         trace?.Dispose();

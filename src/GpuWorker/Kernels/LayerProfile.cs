@@ -13,7 +13,8 @@ public static class LayerProfile
     /// One phase, in microseconds, medians over blocks and layers 1..L-1 (layer 0's first phase has no barrier):
     /// Wait, a block's time in the barrier; Release, from the last block's arrival to the first block's departure;
     /// Input, after the barrier until its input is staged (QKV and MLP: the vector loaded and normalised and the
-    /// phase's weights in shared memory; attention: the slice computed, the head's slices waited for and merged);
+    /// phase's weights in shared memory; attention, which has no barrier: the head's query, key and value waited
+    /// for, the slice computed, the head's slices waited for and merged);
     /// Work, its products and their stores; Span, from this phase's last arrival to the next phase's (the phase's
     /// share of the critical path).
     /// </summary>

@@ -1,25 +1,27 @@
 // Every transformer layer of one GPT-2 decode step in one persistent kernel: one block per SM, and instead
-// of a launch between the steps of a layer, a grid-wide barrier (3 per layer, the first one dropped). The
-// weights do not depend on the token, so each block copies its rows of the coming phases' matrices into
-// three shared-memory buffers (cp.async) a phase or two ahead, and loads biases, LayerNorm parameters and the
-// cache rows of earlier positions before the barrier that precedes their use; after a barrier a block only
-// reads the small activation vector from L2 and multiplies. BENCHMARKS.md has its per-phase profile.
+// of a launch between the steps of a layer, two grid-wide barriers (the first layer's first one dropped) and,
+// between them, waits for values published by the few blocks they come from. The weights do not depend on
+// the token, so each block copies its rows of the coming phases' matrices into three shared-memory buffers
+// (cp.async) a phase or two ahead, and loads biases, LayerNorm parameters and the cache rows of earlier
+// positions before the barrier or wait that precedes their use; after it a block only reads a small vector
+// from L2 and multiplies. BENCHMARKS.md has its per-phase profile.
 //
-// Phases of layer l (each block takes rows [b N / G, (b + 1) N / G) of an N-row matrix):
-//   QKV       x  -> LayerNorm 1 -> qkv = W_attn . + b; the new key and value also go into the cache
-//   attention qkv, cache -> per (head, slice of positions) a partial softmax (max, sum, weighted values),
-//             counted in the head's counter; the blocks are grouped by head, and each waits for its head's
-//             slices, merges them and adds W_proj[its rows, its head's columns] . into x_mid with atomics:
-//             no barrier between attention and projection
-//   MLP       x_mid -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the block's rows, whose share of the
-//             down-projection (those rows of W_mlp_proj^T, [4C, C]) is added into x_out with atomics
-// A layer reads x_in and builds x_mid (after attention) and x_out (its output): the block owning a row starts
-// x_mid as x_in + b_proj and x_out as 0 in the QKV phase, and adds x_mid + b_mlp_proj into x_out in the MLP
-// phase; the atomics add the rest. Three buffers rotate by layer, so no atomic touches what another block may
-// still be reading. Every block adds its down-projection share to all C outputs: into one of REPLICAS copies of
-// x_out (by block), which the next layer sums as it loads them, so fewer atomics queue on each address. The
-// embedding (wte[token] + wpe[pos]) is the first layer's x_in, computed by every block, so no kernel runs
-// before this one.
+// The blocks are split into one group per head (about G / H blocks each). Phases of layer l:
+//   QKV       x_in -> LayerNorm 1 -> qkv = W_attn . + b, each group the 3 D rows of its head's query, key and
+//             value, published (below); the new key and value also go into the cache
+//   attention no barrier: per (head, slice of positions), as soon as the head's query, key and value are
+//             published, a partial softmax (max, sum, weighted values), published; each block of the group
+//             waits for its head's slices, merges them and adds W_proj[its rows, its head's columns] . into
+//             the layer's projection sum with atomics
+//   MLP       x_mid = x_in + b_proj + projection sum -> LayerNorm 2 -> hidden = GELU(W_fc . + b) for the
+//             block's rows of [4C] (rows [b 4C / G, (b + 1) 4C / G)), whose share of the down-projection
+//             (those rows of W_mlp_proj^T, [4C, C]) is added into x_out with atomics
+// Each block keeps x_in + b_proj in shared memory from the QKV phase to the MLP's. The block owning a residual
+// row zeroes it in x_out in the QKV phase, and in the MLP phase adds x_mid + b_mlp_proj into x_out and zeroes
+// it in the next layer's projection sum; the atomics add the rest. Every block adds its down-projection share
+// to all C outputs: into one of REPLICAS copies of x_out (by block), which the next layer sums as it loads
+// them, so fewer atomics queue on each address. The embedding (wte[token] + wpe[pos]) is the first layer's
+// x_in, computed by every block, so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
 // shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads
@@ -60,11 +62,13 @@ struct Model {
 
 struct Buffers {
     float* x;        // [C] residual stream: the last layer's output (what the lm_head reads)
-    float* residual; // [3, REPLICAS, C] the buffers of the residual stream the layers rotate through
-    float* qkv;      // [3 C]
-    float* partial;  // [H, max_slices, D + 2] attention slices: weighted values, max, sum
+    float* residual; // [2, REPLICAS, C] the buffers of the residual stream the layers alternate between
+    float* projection; // [3, C] the layers' attention projections, summed by atomics: layer l of step s uses
+                       // projection[(s L + l) % 3]
+    unsigned long long* qkv;     // [3 C] published (below)
+    unsigned long long* partial; // [H, max_slices, D + 2] published attention slices: weighted values, max, sum
     __nv_bfloat16* cache; // [L, 2, H, T, D]
-    unsigned int* counters; // [2, 1 + H] per step parity: grid barrier arrivals, then each head's finished slices
+    unsigned int* counters; // [2] per step parity: grid barrier arrivals
     unsigned long long* trace; // null, or [blocks, TRACE_EVENTS] %globaltimer stamps (LayerKernel.Profile)
     int max_slices;
 };
@@ -81,9 +85,20 @@ __device__ __forceinline__ void stamp(const Buffers& b, int layer, int phase, in
     b.trace[(size_t)blockIdx.x * TRACE_EVENTS(L) + (layer * PHASES + phase) * EVENTS + event] = t;
 }
 
-// Rows of the matrices split by rows (QKV and MLP up; the projection is split by head, below).
-__device__ __forceinline__ int rows_of(int m, int C) { return m == QKV ? 3 * C : 4 * C; }
-__device__ __forceinline__ int first_row(int n, int block) { return (int)((long long)n * block / gridDim.x); }
+// Where part i of n things split into `parts` nearly equal runs starts.
+__device__ __forceinline__ int split_point(int n, int i, int parts) { return (int)((long long)n * i / parts); }
+
+// The block's head group: head h has blocks [ceil(h G / H), ceil((h + 1) G / H)): G / H of them, rounded down or up.
+struct HeadGroup {
+    int h, size, index;
+    __device__ HeadGroup(int H) {
+        const int G = gridDim.x;
+        h = (int)((long long)blockIdx.x * H / G);
+        const int first = (h * G + H - 1) / H;
+        size = ((h + 1) * G + H - 1) / H - first;
+        index = blockIdx.x - first;
+    }
+};
 
 // Loads issued exactly here. What a phase can read before its barrier (weights, biases, cache rows of earlier
 // positions) is loaded with these: the compiler may otherwise sink an ordinary load of read-only data past the
@@ -117,19 +132,31 @@ __device__ __forceinline__ float dot_shared(const uint4* w, const float* x) {
 
 // ---- how a block's rows of a matrix are split over its warps --------------------------------------------
 
-// A block takes rows [row0, row0 + rows) of an N x K matrix; a warp takes a unit: a row, or a segment of one
-// when there are fewer rows than warps.
+// A block takes `rows` rows of an N x C matrix (every matrix split by rows is, the down-projection stored
+// transposed): of MLP up rows [row0, row0 + rows) of its share of all 4C; of W_attn its share of its head's 3 D
+// rows, its query, key and value (the head's row r is W_attn's row (r / D) C + h D + r % D). A warp takes a
+// unit: a row, or a segment of one when there are fewer rows than warps.
 struct Split {
     int row0, rows, K, vecs, segments, per_segment, units;
-    __device__ Split(int matrix, const Model& m) {
-        const int n = rows_of(matrix, m.C);
-        row0 = first_row(n, blockIdx.x);
-        rows = first_row(n, blockIdx.x + 1) - row0;
-        K = m.C; // every matrix this kernel splits by rows is [N, C] (the down-projection is stored transposed)
+    int head_row, shift, jump; // W_attn: the head's first row, log2 D, C - D; otherwise 0
+    __device__ Split(int matrix, const Model& m, const HeadGroup& group, int D) {
+        K = m.C;
+        head_row = matrix == QKV ? group.h * D : 0;
+        shift = __ffs(D) - 1;
+        jump = matrix == QKV ? m.C - D : 0;
+        const int n = matrix == QKV ? 3 * D : 4 * m.C;
+        const int part = matrix == QKV ? group.index : blockIdx.x, parts = matrix == QKV ? group.size : gridDim.x;
+        row0 = split_point(n, part, parts);
+        rows = split_point(n, part + 1, parts) - row0;
         vecs = K / VEC_ELEMS;
         segments = rows >= WARPS || rows == 0 ? 1 : WARPS / rows;
         per_segment = (vecs + segments - 1) / segments;
         units = rows * segments;
+    }
+    // The matrix row of the block's i-th row.
+    __device__ __forceinline__ int row(int i) const {
+        const int r = row0 + i;
+        return r + head_row + (r >> shift) * jump;
     }
 };
 
@@ -141,10 +168,11 @@ struct Split {
 // The block's rows of W into shared memory, each thread its own 16-byte pieces, as one cp.async group: the
 // copy runs while the block goes through barriers and other phases.
 __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
-    const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)g.row0 * g.K);
     const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
-    for (int i = COPY_THREAD; i >= 0 && i < g.rows * g.vecs; i += COPY_THREADS)
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(src + i) : "memory");
+    for (int i = COPY_THREAD; i >= 0 && i < g.rows * g.vecs; i += COPY_THREADS) {
+        const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)g.row(i / g.vecs) * g.K) + i % g.vecs;
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(src) : "memory");
+    }
     asm volatile("cp.async.commit_group;" ::: "memory");
 }
 
@@ -155,7 +183,29 @@ __device__ __forceinline__ void wait_for_copies() {
     __syncthreads();
 }
 
-// ---- counters: the grid barrier and the heads' finished slices ---------------------------------------------
+// ---- values published with their step and layer -------------------------------------------------------------
+
+// A value and its tag (step L + layer + 1) in one 8-byte store, which a reader sees whole: it polls until the tag
+// is the one it waits for, so the producer needs no fence or counter and the consumer no barrier (as in NCCL's
+// LL protocol). Tags do not repeat within a generation, and LayerKernel.Reset zeroes them before one.
+__device__ __forceinline__ void publish(unsigned long long* p, float v, unsigned int tag) {
+    const unsigned long long x = ((unsigned long long)tag << 32) | __float_as_uint(v);
+    asm volatile("st.relaxed.gpu.global.b64 [%0], %1;" :: "l"(p), "l"(x) : "memory");
+}
+__device__ __forceinline__ unsigned long long load_published(const unsigned long long* p) {
+    unsigned long long x;
+    asm volatile("ld.relaxed.gpu.global.b64 %0, [%1];" : "=l"(x) : "l"(p) : "memory");
+    return x;
+}
+__device__ __forceinline__ bool tagged(unsigned long long x, unsigned int tag) { return (unsigned int)(x >> 32) == tag; }
+__device__ __forceinline__ float value_of(unsigned long long x) { return __uint_as_float((unsigned int)x); }
+__device__ __forceinline__ float await(const unsigned long long* p, unsigned int tag) {
+    unsigned long long x;
+    for (x = load_published(p); !tagged(x, tag); x = load_published(p)) __nanosleep(32); // measured: ~0.5 us a step faster than polling flat out
+    return value_of(x);
+}
+
+// ---- the grid barrier ------------------------------------------------------------------------------------
 
 // The block adds one to a counter; the release (after __syncthreads) publishes the whole block's writes.
 __device__ __forceinline__ void arrive(unsigned int* counter) {
@@ -175,7 +225,7 @@ __device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned i
 }
 
 // Every block arrives and waits until all have: `target` counts the barriers passed times the grid. The
-// counters of the other step parity (the previous step's, finished before this kernel started) are reset by
+// counter of the other step parity (the previous step's, finished before this kernel started) is reset by
 // block 0 for the next step, so the counters need no kernel of their own.
 __device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& target) {
     arrive(counter);
@@ -185,24 +235,30 @@ __device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& t
 
 // ---- a matrix-vector product ---------------------------------------------------------------------------
 
-// Where the layer's values go: its residual input, the residual after attention, its output, and the block's
-// hidden units (shared memory).
+// Where the layer's values go: its residual input and output, its attention projection's sum (and the next
+// layer's, which it zeroes), and in shared memory x_in + b_proj and the block's hidden units.
 struct LayerIO {
     float* x_in;
-    float* x_mid;
     float* x_out;
     int in_replicas, out_replicas; // copies of x_in to sum, copies of x_out to spread the atomics over
+    float* projection;
+    float* next_projection;
+    float* kept;
     float* hidden;
 };
 
-// Where a finished row's value goes (scaled and biased already): QKV into qkv and the cache, FC into hidden.
+// The layer being computed, the position of the step's token, and the tag the layer's published values carry.
+struct At { int layer, pos; unsigned int tag; };
+
+// Where a finished row's value goes (scaled and biased already): QKV published in qkv and into the cache, FC into
+// hidden.
 __device__ __forceinline__ void finish_row(int matrix, int row, float v, const LayerIO& io, const Model& m,
-                                           const Buffers& b, int layer, int pos, int D) {
+                                           const Buffers& b, const At& at, int D) {
     if (matrix == FC) { io.hidden[threadIdx.x] = gelu_tanh(v); return; }
-    __stcg(b.qkv + row, v);
+    publish(b.qkv + row, v, at.tag);
     if (row >= m.C) { // key or value: into the cache at this position, rounded as the cache holds it
         const int which = row / m.C - 1, c = row % m.C, h = c / D, d = c % D;
-        b.cache[((((size_t)layer * 2 + which) * m.H + h) * m.T + pos) * D + d] = __float2bfloat16(v);
+        b.cache[((((size_t)at.layer * 2 + which) * m.H + h) * m.T + at.pos) * D + d] = __float2bfloat16(v);
     }
 }
 
@@ -213,9 +269,10 @@ struct RowConstants { float bias, scale; };
 __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int matrix, const Split& g) {
     RowConstants k = {0.f, 1.f};
     if (threadIdx.x < g.rows) {
-        k.bias = load_now(p.bias[matrix] + g.row0 + threadIdx.x);
+        const int row = g.row(threadIdx.x);
+        k.bias = load_now(p.bias[matrix] + row);
 #if defined(WEIGHTS_INT8)
-        k.scale = load_now(p.scale[matrix] + g.row0 + threadIdx.x);
+        k.scale = load_now(p.scale[matrix] + row);
 #endif
     }
     return k;
@@ -224,7 +281,7 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
 // The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): a warp takes
 // a unit at a time.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
-                         float* partials, const LayerIO& io, const Model& m, const Buffers& b, int layer, int pos, int D) {
+                         float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     for (int unit = warp; unit < g.units; unit += WARPS) {
         const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
@@ -237,10 +294,10 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
     }
     __syncthreads();
     if (threadIdx.x < g.rows) {
-        const int row = g.row0 + threadIdx.x;
+        const int row = g.row(threadIdx.x);
         float v = 0.f;
         for (int s = 0; s < g.segments; s++) v += partials[threadIdx.x * g.segments + s];
-        finish_row(matrix, row, v * k.scale + k.bias, io, m, b, layer, pos, D);
+        finish_row(matrix, row, v * k.scale + k.bias, io, m, b, at, D);
     }
 }
 
@@ -279,16 +336,18 @@ __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int
 
 // ---- activations into shared memory ------------------------------------------------------------------------
 
-// LayerNorm's gain and shift for this thread's elements (c = threadIdx.x + i THREADS): loaded before the barrier.
-struct NormConstants { float gain[MAX_PER_THREAD], shift[MAX_PER_THREAD]; };
+// LayerNorm's gain and shift for this thread's elements (c = threadIdx.x + i THREADS), and a bias added to its
+// input where that is kept (LayerNorm 1: the attention projection's): loaded before the barrier.
+struct NormConstants { float gain[MAX_PER_THREAD], shift[MAX_PER_THREAD], keep_bias[MAX_PER_THREAD]; };
 
-__device__ __forceinline__ NormConstants norm_constants(const float* gain, const float* shift, int C) {
+__device__ __forceinline__ NormConstants norm_constants(const float* gain, const float* shift, int C, const float* keep_bias = nullptr) {
     NormConstants k;
 #pragma unroll
     for (int i = 0; i < MAX_PER_THREAD; i++) {
         const int c = threadIdx.x + i * THREADS;
         k.gain[i] = c < C ? load_now(gain + c) : 0.f;
         k.shift[i] = c < C ? load_now(shift + c) : 0.f;
+        k.keep_bias[i] = c < C && keep_bias != nullptr ? load_now(keep_bias + c) : 0.f;
     }
     return k;
 }
@@ -306,15 +365,20 @@ __device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
     return v;
 }
 
-// xs = LayerNorm(xs) over C values. Mean and variance from one reduction of (sum, sum of squares) in fp32:
-// GPT-2's residual stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check
-// against Gpt2.Decode in fp32 measures it).
-__device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch) {
+// xs = LayerNorm(xs) over C values, and kept = xs + k.keep_bias before it unless kept is null. Mean and
+// variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual stream is far from constant,
+// so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in fp32 measures it).
+__device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(0.f, 0.f);
 #pragma unroll
     for (int i = 0; i < MAX_PER_THREAD; i++) {
         const int c = threadIdx.x + i * THREADS;
-        if (c < C) { const float x = xs[c]; sums.x += x; sums.y += x * x; }
+        if (c < C) {
+            const float x = xs[c];
+            sums.x += x;
+            sums.y += x * x;
+            if (kept != nullptr) kept[c] = x + k.keep_bias[i];
+        }
     }
     sums = block_sum2(sums, scratch);
     const float mean = sums.x / C;
@@ -324,15 +388,19 @@ __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, 
     __syncthreads();
 }
 
-// xs = the sum of `replicas` copies of v (n floats each), every load issued before the first add.
-__device__ void load_vector(float* xs, const float* v, int replicas, int n) {
+__device__ __forceinline__ float4 add4(float4 a, float4 b) { return make_float4(a.x + b.x, a.y + b.y, a.z + b.z, a.w + b.w); }
+
+// xs = the sum of `replicas` copies of v (n floats each), plus `plus` (in shared memory) unless it is null;
+// every load issued before the first add.
+__device__ void load_vector(float* xs, const float* v, int replicas, int n, const float* plus = nullptr) {
     for (int i = threadIdx.x; i < n / 4; i += THREADS) {
         float4 r[REPLICAS];
 #pragma unroll
         for (int k = 0; k < REPLICAS; k++)
             r[k] = k < replicas ? __ldcg(reinterpret_cast<const float4*>(v + (size_t)k * n) + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+        if (plus != nullptr) r[0] = add4(r[0], reinterpret_cast<const float4*>(plus)[i]);
 #pragma unroll
-        for (int k = 1; k < REPLICAS; k++) { r[0].x += r[k].x; r[0].y += r[k].y; r[0].z += r[k].z; r[0].w += r[k].w; }
+        for (int k = 1; k < REPLICAS; k++) r[0] = add4(r[0], r[k]);
         reinterpret_cast<float4*>(xs)[i] = r[0];
     }
     __syncthreads();
@@ -355,24 +423,20 @@ __device__ void embed(float* xs, const Model& m, int token, int pos) {
     __syncthreads();
 }
 
-// The residual rows this block owns: it starts the layer's x_mid and x_out there and adds x_mid into x_out (the
-// atomics add the rest).
+// The residual rows this block owns: it zeroes them in the layer's output and in the next layer's projection
+// sum, and adds x_mid into x_out (the atomics add the rest).
 struct OwnRows {
     int row0, rows;
-    float proj_bias, down_bias; // of row row0 + threadIdx.x, loaded a phase ahead
+    float down_bias; // of row row0 + threadIdx.x, loaded a phase ahead
     int C;
-    __device__ OwnRows(const Model& m) : row0(first_row(m.C, blockIdx.x)), rows(first_row(m.C, blockIdx.x + 1) - row0), proj_bias(0.f), down_bias(0.f), C(m.C) {}
-    __device__ void load_biases(const LayerParams& p) {
-        if (threadIdx.x < rows) {
-            proj_bias = load_now(p.bias[PROJ] + row0 + threadIdx.x);
-            down_bias = load_now(p.bias[MLP_PROJ] + row0 + threadIdx.x);
-        }
+    __device__ OwnRows(const Model& m) : row0(split_point(m.C, blockIdx.x, gridDim.x)), rows(split_point(m.C, blockIdx.x + 1, gridDim.x) - row0), down_bias(0.f), C(m.C) {}
+    __device__ void load_bias(const LayerParams& p) {
+        if (threadIdx.x < rows) down_bias = load_now(p.bias[MLP_PROJ] + row0 + threadIdx.x);
     }
-    // QKV phase, x_in in xs (before LayerNorm changes it).
-    __device__ void start(const float* xs, const LayerIO& io) const {
+    // QKV phase.
+    __device__ void start(const LayerIO& io) const {
         if (threadIdx.x < rows) {
             const int row = row0 + threadIdx.x;
-            __stcg(io.x_mid + row, xs[row] + proj_bias);
             for (int k = 0; k < io.out_replicas; k++) __stcg(io.x_out + (size_t)k * C + row, 0.f);
         }
     }
@@ -381,16 +445,21 @@ struct OwnRows {
         if (threadIdx.x < rows) {
             const int row = row0 + threadIdx.x;
             asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + row), "f"(xs[row] + down_bias) : "memory");
+            __stcg(io.next_projection + row, 0.f);
         }
     }
 };
 
-// The residual stream: layer l reads residual(2l), builds residual(2l + 1) and residual(2l + 2) (three buffers
-// rotating), and the last layer's output is b.x, in one copy.
-__device__ __forceinline__ LayerIO layer_io(const Buffers& b, int layer, int L, int C, float* hidden) {
-    const auto buffer = [&](int k) { return k == 2 * L ? b.x : b.residual + (size_t)(k % 3) * REPLICAS * C; };
-    const int k = 2 * layer;
-    return {buffer(k), buffer(k + 1), buffer(k + 2), layer == 0 ? 1 : REPLICAS, layer == L - 1 ? 1 : REPLICAS, hidden};
+// The residual stream: layer l reads residual(l) and writes residual(l + 1) (two buffers alternating); the last
+// layer's output is b.x, in one copy. Its projection is summed in the buffer after the previous layer's (the
+// previous step's last layer's for layer 0), and the one after it is zeroed for the next: three rotating, so
+// the zeroing comes a barrier after the last reads and before the next atomics.
+__device__ __forceinline__ LayerIO layer_io(const Buffers& b, int layer, int L, int C, int step, float* kept, float* hidden) {
+    const auto buffer = [&](int k) { return k == L ? b.x : b.residual + (size_t)(k % 2) * REPLICAS * C; };
+    const unsigned int n = (unsigned int)step * L + layer;
+    const auto projection = [&](unsigned int k) { return b.projection + (size_t)(k % 3) * C; };
+    return {buffer(layer), buffer(layer + 1), layer == 0 ? 1 : REPLICAS, layer == L - 1 ? 1 : REPLICAS,
+            projection(n), projection(n + 1), kept, hidden};
 }
 
 // ---- attention -------------------------------------------------------------------------------------------
@@ -410,7 +479,7 @@ struct Slice {
     static constexpr int LANES = D / 8, GROUPS = THREADS / LANES;
     int h, s, t0, t1, g, j;
     const __nv_bfloat16 *keys, *values;
-    uint4 k, v; // this thread's key and value of the first pass, for positions before pos (loaded before the barrier)
+    uint4 k, v; // this thread's key and value of the first pass, for positions before pos (loaded before the wait)
 
     __device__ Slice(int head, int slice, int slices, bool attends, int pos, int layer, const Model& m, const Buffers& b) {
         h = head;
@@ -442,20 +511,27 @@ __device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4
 
 // Writes the slice's unnormalised weighted values, max and sum.
 template <int D>
-__device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, float* score, float* scratch, float (*warp_out)[D]) {
+__device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Buffers& b, float* score, float* scratch,
+                                float (*warp_out)[D]) {
     constexpr int LANES = Slice<D>::LANES, GROUPS = Slice<D>::GROUPS;
     __shared__ __align__(16) float q[D];
-    const int h = a.h, s = a.s, t0 = a.t0, t1 = a.t1, g = a.g, j = a.j;
+    __shared__ __align__(16) __nv_bfloat16 fresh[2][D]; // the new position's key and value, as the cache holds them
+    const int h = a.h, s = a.s, t0 = a.t0, t1 = a.t1, g = a.g, j = a.j, pos = at.pos;
     const __nv_bfloat16 *keys = a.keys, *values = a.values;
-    // The first pass's rows were loaded before the barrier, except the new position's (written in this step's
-    // QKV phase): loaded here, with q, so that both take one trip to L2.
+    // The head's query, key and value as the QKV phase publishes them: the only wait between the two phases.
+    for (int i = threadIdx.x; i < 3 * D; i += THREADS) {
+        const int which = i / D, d = i % D;
+        const float v = await(b.qkv + which * C + h * D + d, at.tag);
+        if (which == 0) q[d] = v * rsqrtf((float)D);
+        else fresh[which - 1][d] = __float2bfloat16(v);
+    }
+    __syncthreads();
+    // The first pass's rows were loaded before the wait, except the new position's.
     uint4 k0 = a.k, v0 = a.v;
     if (t0 + g == pos && pos < t1) {
-        k0 = __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)pos * D) + j);
-        v0 = __ldcg(reinterpret_cast<const uint4*>(values + (size_t)pos * D) + j);
+        k0 = load_shared(fresh[0] + 8 * j);
+        v0 = load_shared(fresh[1] + 8 * j);
     }
-    for (int d = threadIdx.x; d < D; d += THREADS) q[d] = __ldcg(b.qkv + h * D + d) * rsqrtf((float)D);
-    __syncthreads();
 
     const auto key_at = [&](int t, bool first) {
         return t >= t1 ? make_uint4(0, 0, 0, 0) : first ? k0 : __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)t * D) + j);
@@ -494,40 +570,36 @@ __device__ void attention_slice(const Slice<D>& a, int pos, const Buffers& b, fl
         for (int i = 0; i < 8; i++) warp_out[threadIdx.x >> 5][8 * j + i] = o[i];
     }
     __syncthreads();
-    float* slot = b.partial + ((size_t)h * b.max_slices + s) * (D + 2);
+    unsigned long long* slot = b.partial + ((size_t)h * b.max_slices + s) * (D + 2);
     for (int d = threadIdx.x; d < D; d += THREADS) {
         float sum = 0.f;
 #pragma unroll
         for (int w = 0; w < WARPS; w++) sum += warp_out[w][d];
-        __stcg(slot + d, sum);
+        publish(slot + d, sum, at.tag);
     }
-    if (threadIdx.x == 0) { __stcg(slot + D, t1 > t0 ? mx : -INFINITY); __stcg(slot + D + 1, l); }
+    if (threadIdx.x == 0) {
+        publish(slot + D, t1 > t0 ? mx : -INFINITY, at.tag);
+        publish(slot + D + 1, l, at.tag);
+    }
 }
 
-// att[0, D) = head h's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. A thread takes
-// one element and loads all it needs at once: one trip to L2.
+// att[0, D) = head h's slices merged: sum_i exp(m_i - max) values_i / sum_i exp(m_i - max) l_i. First a thread
+// per published value of the slices waits for it and puts it in `got` ([slices, D + 2] floats of shared memory),
+// then a thread per element merges.
 template <int D>
-__device__ __forceinline__ void merge_head(float* att, int h, int slices, const Buffers& b) {
-    const float* head = b.partial + (size_t)h * b.max_slices * (D + 2);
+__device__ __forceinline__ void merge_head(float* att, float* got, int h, int slices, const Buffers& b, unsigned int tag) {
+    const unsigned long long* head = b.partial + (size_t)h * b.max_slices * (D + 2);
+    for (int i = threadIdx.x; i < slices * (D + 2); i += THREADS) got[i] = await(head + i, tag);
+    __syncthreads();
     for (int d = threadIdx.x; d < D; d += THREADS) {
-        float mi[MAX_SLICES], li[MAX_SLICES], vi[MAX_SLICES];
-#pragma unroll
-        for (int s = 0; s < MAX_SLICES; s++) {
-            const bool used = s < slices;
-            const float* slot = head + s * (D + 2);
-            mi[s] = used ? __ldcg(slot + D) : -INFINITY;
-            li[s] = used ? __ldcg(slot + D + 1) : 0.f;
-            vi[s] = used ? __ldcg(slot + d) : 0.f;
-        }
         float mx = -INFINITY;
-#pragma unroll
-        for (int s = 0; s < MAX_SLICES; s++) mx = fmaxf(mx, mi[s]);
+        for (int s = 0; s < slices; s++) mx = fmaxf(mx, got[s * (D + 2) + D]);
         float num = 0.f, den = 0.f;
-#pragma unroll
-        for (int s = 0; s < MAX_SLICES; s++) {
-            const float w = rescale(mi[s], mx);
-            num += w * vi[s];
-            den += w * li[s];
+        for (int s = 0; s < slices; s++) {
+            const float* slot = got + s * (D + 2);
+            const float w = rescale(slot[D], mx);
+            num += w * slot[d];
+            den += w * slot[D + 1];
         }
         att[d] = num / den;
     }
@@ -541,12 +613,11 @@ __device__ __forceinline__ void merge_head(float* att, int h, int slices, const 
 // attention output.
 struct HeadPiece {
     int h, row0, rows;
-    __device__ HeadPiece(const Model& m) {
-        const int G = gridDim.x, H = m.H, quads = m.C / 4;
-        h = (int)((long long)blockIdx.x * H / G);
-        const int g0 = (h * G + H - 1) / H, g1 = ((h + 1) * G + H - 1) / H, n = g1 - g0, i = blockIdx.x - g0;
-        row0 = 4 * (i * quads / n);
-        rows = 4 * ((i + 1) * quads / n) - row0;
+    __device__ HeadPiece(const Model& m, const HeadGroup& group) {
+        const int quads = m.C / 4;
+        h = group.h;
+        row0 = 4 * split_point(quads, group.index, group.size);
+        rows = 4 * split_point(quads, group.index + 1, group.size) - row0;
     }
 };
 
@@ -562,8 +633,8 @@ __device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, cons
 }
 
 // The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row.
-// The rows' values (int8: times their scales, in shared memory) are gathered in `out` and added into x_mid four
-// at a time.
+// The rows' values (int8: times their scales, in shared memory) are gathered in `out` and added into the
+// layer's projection sum four at a time.
 __device__ __forceinline__ void add_projection(const unsigned char* piece, const HeadPiece& g, const float* att,
                                                const float* scale, float* out, const LayerIO& io, int D) {
     const int vecs = D / VEC_ELEMS, n = g.rows * vecs;
@@ -582,7 +653,7 @@ __device__ __forceinline__ void add_projection(const unsigned char* piece, const
     }
     __syncthreads();
     for (int r = 4 * threadIdx.x; r < g.rows; r += 4 * THREADS)
-        RED_V4(io.x_mid + g.row0 + r, out[r], out[r + 1], out[r + 2], out[r + 3]);
+        RED_V4(io.projection + g.row0 + r, out[r], out[r + 1], out[r + 2], out[r + 3]);
 }
 
 // ---- the step ----------------------------------------------------------------------------------------------
@@ -598,7 +669,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __shared__ __align__(16) float att[D];
     __shared__ float piece_scale[MAX_PIECE_ROWS]; // int8: the scales of the block's rows of W_proj
     __shared__ float piece_out[MAX_PIECE_ROWS];
-    float* xs = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // a phase's input (C floats) or a slice's scores
+    float* kept = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // x_in + b_proj, C floats
+    float* xs = kept + m.C; // a phase's input (C floats) or a slice's scores
     const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
 
     // The layer table on chip: every phase reads its pointers.
@@ -610,36 +682,34 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them), the
     // down-projection after the attention slice, the next layer's QKV after the MLP's products (measured: issued
-    // before them, it delayed them more than it gained; issued before the attention barrier, copies slowed that
-    // barrier by 1.2 us). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the
+    // before them, it delayed them more than it gained; when a grid barrier preceded the attention, copies
+    // issued before it slowed it by 1.2 us). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the
     // projection piece and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous
     // kernel: the first copy starts before waiting for it.
-    const Split qkv_rows(QKV, m), fc_rows(FC, m); // the down-projection's rows are fc_rows'
-    const HeadPiece piece(m);
+    const HeadGroup group(m.H);
+    const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
+    const HeadPiece piece(m, group);
     OwnRows own(m);
     copy_rows(buffer(0), table[0].weight[QKV], qkv_rows);
     RowConstants rows = row_constants(table[0], QKV, qkv_rows);
-    NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C);
-    own.load_biases(table[0]);
+    NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C, table[0].bias[PROJ]);
+    own.load_bias(table[0]);
 
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
-    const int token = state[0], pos = state[1], step = state[2];
-    unsigned int* counter = b.counters + (step & 1) * (1 + m.H);
-    const unsigned int* heads = counter + 1;
-    if (blockIdx.x == 0) {
-        unsigned int* next = b.counters + ((step & 1) ^ 1) * (1 + m.H);
-        for (int i = threadIdx.x; i < 1 + m.H; i += THREADS) next[i] = 0;
-    }
+    const int token = state[0], pos = state[1], step = state[2], parity = step & 1;
+    unsigned int* counter = b.counters + parity;
+    if (blockIdx.x == 0 && threadIdx.x == 0) b.counters[parity ^ 1] = 0;
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);
-    const bool attends = blockIdx.x < m.H * slices;
+    const bool attends = group.index < slices; // slice `index` of the group's head
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int a = layer & 1, other = a ^ 1;
-        const LayerIO io = layer_io(b, layer, m.L, m.C, hidden);
+        const LayerIO io = layer_io(b, layer, m.L, m.C, step, kept, hidden);
+        const At at = {layer, pos, (unsigned int)step * m.L + layer + 1};
 
-        // LayerNorm 1 + QKV; the block's rows of x_mid and x_out start here.
+        // LayerNorm 1 + QKV of the group's head; x_in + b_proj kept for the MLP phase.
         if (layer == 0) {
             embed(xs, m, token, pos);
         } else {
@@ -648,8 +718,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
             stamp(b, layer, QKV_PHASE, PASSED, m.L);
             load_vector(xs, io.x_in, io.in_replicas, m.C);
         }
-        own.start(xs, io); // layer_norm syncs before it writes xs
-        layer_norm(xs, norm, m.C, m.eps, scratch);
+        own.start(io);
+        layer_norm(xs, norm, m.C, m.eps, scratch, io.kept);
         copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
         copy_rows(buffer(2), p.weight[FC], fc_rows);
 #if defined(WEIGHTS_INT8)
@@ -657,24 +727,20 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 #endif
         wait_for_copies<2>();
         stamp(b, layer, QKV_PHASE, INPUT, m.L);
-        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, layer, pos, D);
+        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, at, D);
         stamp(b, layer, QKV_PHASE, DONE, m.L);
 
-        // Attention slices, then the projection of this block's head as soon as that head's slices are done.
-        const Slice<D> slice(blockIdx.x / slices, blockIdx.x % slices, slices, attends, pos, layer, m, b); // cached rows before the barrier
+        // Attention slices as soon as the head's query, key and value are published, then the projection of
+        // the head as soon as its slices are: no barrier, so the phase's waits are in its input.
+        const Slice<D> slice(group.h, group.index, slices, attends, pos, layer, m, b); // cached rows before the wait
         stamp(b, layer, ATTENTION_PHASE, ARRIVED, m.L);
-        grid_sync(counter, target);
         stamp(b, layer, ATTENTION_PHASE, PASSED, m.L);
-        if (attends) {
-            attention_slice<D>(slice, pos, b, xs, scratch, warp_out);
-            arrive(counter + 1 + slice.h);
-        }
+        if (attends) attention_slice<D>(slice, at, m.C, b, xs, scratch, warp_out);
         rows = row_constants(p, FC, fc_rows);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
         copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         wait_for_copies<2>(); // the projection piece
-        wait_for(heads + piece.h, (layer + 1) * slices);
-        merge_head<D>(att, piece.h, slices, b);
+        merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection(buffer(other), piece, att, piece_scale, piece_out, io, D);
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
@@ -684,18 +750,18 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         grid_sync(counter, target);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
-        load_vector(xs, io.x_mid, 1, m.C);
+        load_vector(xs, io.projection, 1, m.C, io.kept); // x_mid
         own.add_residual(xs, io); // layer_norm syncs before it writes xs
         layer_norm(xs, norm, m.C, m.eps, scratch);
         wait_for_copies<0>();
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
-        multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, layer, pos, D);
+        multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, at, D);
         __syncthreads(); // the hidden units are in shared memory
         add_down_projection(buffer(a), fc_rows.rows, p.scale[MLP_PROJ], io, m.C);
         if (layer + 1 < m.L) { // issued after the products, which they would delay
             rows = row_constants(table[layer + 1], QKV, qkv_rows);
-            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C);
-            own.load_biases(table[layer + 1]);
+            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C, table[layer + 1].bias[PROJ]);
+            own.load_bias(table[layer + 1]);
             copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
         }
         stamp(b, layer, MLP_PHASE, DONE, m.L);
