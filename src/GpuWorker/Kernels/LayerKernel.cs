@@ -108,11 +108,8 @@ internal sealed class LayerKernel : IDisposable
     readonly string name;
     readonly Plan plan;
     readonly Tensor layerTable, residual;
-    // What Reset zeroes, in one tensor of 4-byte words: the barrier counter per step parity, the three rotating
-    // projection sums (fp32), the published query, key and value and attention slices (8 bytes a value); each
-    // part starts 16-byte aligned (vector atomics and loads).
-    readonly Tensor zeroed;
-    readonly long projectionAt, qkvAt, partialAt;
+    readonly Tensor zeroed; // ZeroedLayout's words
+    readonly ZeroedLayout layout;
     readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
     Tensor? trace;
 
@@ -129,15 +126,29 @@ internal sealed class LayerKernel : IDisposable
         downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
         layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
         residual = zeros([2L * Replicas * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
-        static long Aligned(long words) => (words + 3) / 4 * 4;
-        projectionAt = Aligned(2);
-        qkvAt = projectionAt + Aligned(3L * c.NEmbd);
-        partialAt = qkvAt + Aligned(2 * 3L * c.NEmbd);
-        var words = partialAt + Aligned(2L * c.NHead * plan.MaxSlices * (c.HeadDim + 2));
-        zeroed = zeros([words], ScalarType.Int32, device).DetachFromDisposeScope();
+        layout = ZeroedLayout.For(c, plan.MaxSlices);
+        zeroed = zeros([layout.Words], ScalarType.Int32, device).DetachFromDisposeScope();
     }
 
     public Plan LaunchPlan => plan;
+
+    /// <summary>
+    /// What <see cref="Reset"/> zeroes, as offsets in one tensor of 4-byte words: the barrier counter per step
+    /// parity at 0, the three rotating projection sums (fp32, [3, C]), the published query, key and value ([3 C])
+    /// and attention slices ([H, max slices, D + 2]), 8 bytes a published value; each part 16-byte aligned
+    /// (vector atomics and loads).
+    /// </summary>
+    public sealed record ZeroedLayout(long ProjectionAt, long QkvAt, long PartialAt, long Words)
+    {
+        public static ZeroedLayout For(Gpt2Config c, int maxSlices)
+        {
+            static long Aligned(long words) => (words + 3) / 4 * 4;
+            var projectionAt = Aligned(2);
+            var qkvAt = projectionAt + Aligned(3L * c.NEmbd);
+            var partialAt = qkvAt + Aligned(2 * 3L * c.NEmbd);
+            return new ZeroedLayout(projectionAt, qkvAt, partialAt, partialAt + Aligned(2L * c.NHead * maxSlices * (c.HeadDim + 2)));
+        }
+    }
 
     /// <summary>
     /// One layer's pointers in layers.cu's LayerParams order: weights (the down-projection transposed, its scales
@@ -168,8 +179,9 @@ internal sealed class LayerKernel : IDisposable
             (int)plan.Blocks, c.NLayer);
 
     /// <summary>
-    /// Zeroes the barrier and head counters and the projection sums: before the first step of a generation (each
-    /// step resets the next one's), whose step count starts again at 0.
+    /// Zeroes the barrier counters, the projection sums and the published values (<see cref="ZeroedLayout"/>):
+    /// before the first step of a generation, whose step count (and so the published values' tags) starts again
+    /// at 0; each step resets the next one's counter and zeroes the next layer's sum.
     /// </summary>
     public void Reset() => zeroed.zero_();
 
@@ -187,7 +199,7 @@ internal sealed class LayerKernel : IDisposable
         };
         var buffers = new BufferArgs
         {
-            X = Pointers.Of(x), Residual = Pointers.Of(residual), Projection = Word(projectionAt), Qkv = Word(qkvAt), Partial = Word(partialAt),
+            X = Pointers.Of(x), Residual = Pointers.Of(residual), Projection = Word(layout.ProjectionAt), Qkv = Word(layout.QkvAt), Partial = Word(layout.PartialAt),
             Cache = cache, Counters = Word(0), Trace = trace is null ? IntPtr.Zero : Pointers.Of(trace), MaxSlices = plan.MaxSlices,
         };
         module.Launch(name, (plan.Blocks, 1, 1), Threads, stream, a => a

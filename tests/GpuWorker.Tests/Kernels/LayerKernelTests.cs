@@ -37,6 +37,24 @@ public class LayerKernelTests
     }
 
     [Theory]
+    [InlineData("gpt2", 11)]
+    [InlineData("gpt2-medium", 8)]
+    [InlineData("gpt2-large", 6)]
+    public void The_zeroed_workspace_holds_each_part_whole_and_16_byte_aligned(string preset, int maxSlices)
+    {
+        var c = Presets.All[preset];
+        var layout = LayerKernel.ZeroedLayout.For(c, maxSlices);
+        long[] starts = [0, layout.ProjectionAt, layout.QkvAt, layout.PartialAt];
+        long[] words = [2, 3L * c.NEmbd, 2 * 3L * c.NEmbd, 2L * c.NHead * maxSlices * (c.HeadDim + 2)]; // counters, sums, published (8 bytes a value)
+        long[] ends = [layout.ProjectionAt, layout.QkvAt, layout.PartialAt, layout.Words];
+        for (var i = 0; i < starts.Length; i++)
+        {
+            Assert.Equal(0, starts[i] % 4);
+            Assert.InRange(ends[i] - starts[i], words[i], words[i] + 3);
+        }
+    }
+
+    [Theory]
     [InlineData(576, 12, 12, 132, "head sizes 32, 64, 128")]   // 12 heads of 48
     [InlineData(776, 12, 12, 132, "multiple of 16")]           // width 776 (heads of 64, rounding down)
     [InlineData(768, 12, 49, 132, "up to 48 layers")]
