@@ -529,18 +529,14 @@ __device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Bu
         else fresh[which - 1][d] = __float2bfloat16(v);
     }
     __syncthreads();
-    // The first pass's rows were loaded before the wait, except the new position's.
-    uint4 k0 = a.k, v0 = a.v;
-    if (t0 + g == pos && pos < t1) {
-        k0 = load_shared(fresh[0] + 8 * j);
-        v0 = load_shared(fresh[1] + 8 * j);
-    }
-
+    // The first pass's rows were loaded before the wait. The new position's come from `fresh` in any pass: its
+    // cache rows are written by other blocks with nothing ordering them before this read.
     const auto key_at = [&](int t, bool first) {
-        return t >= t1 ? make_uint4(0, 0, 0, 0) : first ? k0 : __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)t * D) + j);
+        return t >= t1 ? make_uint4(0, 0, 0, 0) : t == pos ? load_shared(fresh[0] + 8 * j) : first ? a.k
+             : __ldcg(reinterpret_cast<const uint4*>(keys + (size_t)t * D) + j);
     };
     const auto value_at = [&](int t, bool first) {
-        return first ? v0 : __ldcg(reinterpret_cast<const uint4*>(values + (size_t)t * D) + j);
+        return t == pos ? load_shared(fresh[1] + 8 * j) : first ? a.v : __ldcg(reinterpret_cast<const uint4*>(values + (size_t)t * D) + j);
     };
     float mx = -INFINITY;
     for (int base = t0; base < t1; base += GROUPS) {
