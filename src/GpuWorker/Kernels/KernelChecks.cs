@@ -228,7 +228,7 @@ public static class KernelChecks
                 stream.Synchronize();
                 output.WriteLine("     phase (us, medians over blocks and layers 1..L-1):  wait release  input   work   span");
                 foreach (var p in layers.Profile())
-                    output.WriteLine($"     {p.Phase,-10} {p.Wait,24:0.00} {p.Release,7:0.00} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
+                    output.WriteLine($"     {p.Phase,-10} {Us(p.Wait),24} {Us(p.Release),7} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
             }
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
             output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");
@@ -254,6 +254,9 @@ public static class KernelChecks
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /// <summary>Microseconds to two places, or "-" where there is no such time (a phase without a barrier).</summary>
+    static string Us(double us) => double.IsNaN(us) ? "-" : us.ToString("0.00");
 
     static double RelativeError(Tensor actual, Tensor reference) =>
         actual.to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).norm().item<double>() / reference.to(ScalarType.Float64).norm().item<double>();

@@ -7,11 +7,14 @@ namespace GptBench.GpuWorker.Kernels;
 public static class LayerProfile
 {
     public static readonly string[] Phases = ["QKV", "attention+proj", "MLP"];
+    /// <summary>Which phases start at a grid barrier (layers.cu): the attention waits only for published values.</summary>
+    public static readonly bool[] Barriers = [true, false, true];
     const int Events = 4;
 
     /// <summary>
     /// One phase, in microseconds, medians over blocks and layers 1..L-1 (layer 0's first phase has no barrier):
-    /// Wait, a block's time in the barrier; Release, from the last block's arrival to the first block's departure;
+    /// Wait, a block's time in the barrier; Release, from the last block's arrival to the first block's departure
+    /// (both NaN for a phase without a barrier);
     /// Input, after the barrier until its input is staged (QKV and MLP: the vector loaded and normalised and the
     /// phase's weights in shared memory; attention, which has no barrier: the head's query, key and value waited
     /// for, the slice computed, the head's slices waited for and merged);
@@ -34,12 +37,14 @@ public static class LayerProfile
         {
             double Median(Func<int, int, long> interval) =>
                 MedianUs(layerRange.SelectMany(l => Enumerable.Range(0, blocks).Select(b => interval(b, l))));
-            var release = MedianUs(layerRange.Select(l => Enumerable.Range(0, blocks).Min(b => At(b, l, phase, 1)) - LastArrival(l, phase)));
+            var release = Barriers[phase]
+                ? MedianUs(layerRange.Select(l => Enumerable.Range(0, blocks).Min(b => At(b, l, phase, 1)) - LastArrival(l, phase)))
+                : double.NaN;
             var spans = layerRange
                 .Where(l => phase < Phases.Length - 1 || l < layers - 1)
                 .Select(l => (phase < Phases.Length - 1 ? LastArrival(l, phase + 1) : LastArrival(l + 1, 0)) - LastArrival(l, phase));
             return new PhaseTimes(name,
-                Median((b, l) => At(b, l, phase, 1) - At(b, l, phase, 0)), release,
+                Barriers[phase] ? Median((b, l) => At(b, l, phase, 1) - At(b, l, phase, 0)) : double.NaN, release,
                 Median((b, l) => At(b, l, phase, 2) - At(b, l, phase, 1)),
                 Median((b, l) => At(b, l, phase, 3) - At(b, l, phase, 2)),
                 MedianUs(spans));

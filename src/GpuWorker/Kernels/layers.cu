@@ -76,7 +76,8 @@ struct Buffers {
     int max_slices;
 };
 
-// The trace: per layer and phase, when the block reached the barrier, passed it, had its input, was done.
+// The trace: per layer and phase, when the block reached the barrier, passed it, had its input, was done (the
+// attention phase has no barrier: its first two stamps are taken together; LayerProfile.Barriers).
 #define PHASES 3
 #define EVENTS 4
 enum { ARRIVED = 0, PASSED = 1, INPUT = 2, DONE = 3 };

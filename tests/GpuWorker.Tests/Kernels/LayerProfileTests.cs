@@ -37,12 +37,25 @@ public class LayerProfileTests
         Assert.Equal(LayerProfile.Phases, phases.Select(p => p.Phase));
         Assert.All(phases, p =>
         {
-            Assert.Equal(3.0, p.Wait);    // block 0 waits 3 us, block 1 1.5 us: the upper median of the two
-            Assert.Equal(1.0, p.Release); // last arrival +2, first departure +3
             Assert.Equal(1.0, p.Input);
             Assert.Equal(2.0, p.Work);
             Assert.Equal(10.0, p.Span);   // from one phase's last arrival to the next one's
         });
+        Assert.All(phases.Where((_, i) => LayerProfile.Barriers[i]), p =>
+        {
+            Assert.Equal(3.0, p.Wait);    // block 0 waits 3 us, block 1 1.5 us: the upper median of the two
+            Assert.Equal(1.0, p.Release); // last arrival +2, first departure +3
+        });
+    }
+
+    [Fact]
+    public void A_phase_without_a_barrier_has_no_wait_or_release()
+    {
+        var attention = LayerProfile.Summarize(Trace(), 2, 3)[Array.IndexOf(LayerProfile.Phases, "attention+proj")];
+        Assert.False(LayerProfile.Barriers[Array.IndexOf(LayerProfile.Phases, "attention+proj")]);
+        Assert.True(double.IsNaN(attention.Wait));
+        Assert.True(double.IsNaN(attention.Release));
+        Assert.Equal(1.0, attention.Input);
     }
 
     [Fact]
