@@ -169,15 +169,21 @@ struct Split {
 #define COPY_THREAD ((int)threadIdx.x - 32)
 #define COPY_THREADS (THREADS - 32)
 
-// The block's rows of W into shared memory, each thread its own 16-byte pieces, as one cp.async group: the
-// copy runs while the block goes through barriers and other phases.
-__device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
+// `pieces` 16-byte pieces into shared memory at dst, piece i from source(i), each copy thread its own pieces, as
+// one cp.async group: the copy runs while the block goes through barriers and other phases.
+template <typename Source>
+__device__ __forceinline__ void copy_pieces(unsigned char* dst, int pieces, Source source) {
     const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
-    for (int i = COPY_THREAD; i >= 0 && i < g.rows * g.vecs; i += COPY_THREADS) {
-        const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)g.row(i / g.vecs) * g.K) + i % g.vecs;
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(src) : "memory");
-    }
+    for (int i = COPY_THREAD; i >= 0 && i < pieces; i += COPY_THREADS)
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(source(i)) : "memory");
     asm volatile("cp.async.commit_group;" ::: "memory");
+}
+
+// The block's rows of W into shared memory.
+__device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
+    copy_pieces(dst, g.rows * g.vecs, [&](int i) {
+        return reinterpret_cast<const uint4*>(W + (size_t)g.row(i / g.vecs) * g.K) + i % g.vecs;
+    });
 }
 
 // Waits until this thread's copies are done but the `pending` most recent, then until every thread's are.
@@ -458,9 +464,9 @@ struct OwnRows {
 // layer's output is b.x, in one copy. Its projection is summed in the buffer after the previous layer's (the
 // previous step's last layer's for layer 0), and the one after it is zeroed for the next: three rotating, so
 // the zeroing comes a barrier after the last reads and before the next atomics.
-__device__ __forceinline__ LayerIO layer_io(const Buffers& b, int layer, int L, int C, int step, float* kept, float* hidden) {
+// `n` counts layers over the generation's steps (step L + layer).
+__device__ __forceinline__ LayerIO layer_io(const Buffers& b, int layer, unsigned int n, int L, int C, float* kept, float* hidden) {
     const auto buffer = [&](int k) { return k == L ? b.x : b.residual + (size_t)(k % 2) * REPLICAS * C; };
-    const unsigned int n = (unsigned int)step * L + layer;
     const auto projection = [&](unsigned int k) { return b.projection + (size_t)(k % 3) * C; };
     return {buffer(layer), buffer(layer + 1), layer == 0 ? 1 : REPLICAS, layer == L - 1 ? 1 : REPLICAS,
             projection(n), projection(n + 1), kept, hidden};
@@ -621,15 +627,12 @@ struct HeadPiece {
     }
 };
 
-// The block's piece of W_proj into shared memory, [rows, D], as one cp.async group.
+// The block's piece of W_proj into shared memory, [rows, D].
 __device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, const HeadPiece& g, int C, int D) {
     const int vecs = D / VEC_ELEMS;
-    const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
-    for (int i = COPY_THREAD; i >= 0 && i < g.rows * vecs; i += COPY_THREADS) {
-        const uint4* src = reinterpret_cast<const uint4*>(W + (size_t)(g.row0 + i / vecs) * C + g.h * D) + i % vecs;
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(src) : "memory");
-    }
-    asm volatile("cp.async.commit_group;" ::: "memory");
+    copy_pieces(dst, g.rows * vecs, [&](int i) {
+        return reinterpret_cast<const uint4*>(W + (size_t)(g.row0 + i / vecs) * C + g.h * D) + i % vecs;
+    });
 }
 
 // The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row.
@@ -706,8 +709,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int a = layer & 1, other = a ^ 1;
-        const LayerIO io = layer_io(b, layer, m.L, m.C, step, kept, hidden);
-        const At at = {layer, pos, (unsigned int)step * m.L + layer + 1};
+        const unsigned int n = (unsigned int)step * m.L + layer; // layers so far in this generation
+        const LayerIO io = layer_io(b, layer, n, m.L, m.C, kept, hidden);
+        const At at = {layer, pos, n + 1};
 
         // LayerNorm 1 + QKV of the group's head; x_in + b_proj kept for the MLP phase.
         if (layer == 0) {
