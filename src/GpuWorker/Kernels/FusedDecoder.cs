@@ -30,12 +30,14 @@ internal sealed class FusedDecoder : IDisposable
     {
         public KernelModule Embed { get; } = KernelModule.Load("embed.cu", w.Define);
         public AttentionKernel Attention { get; } = new(c, device);
+        public Tensor Qkv { get; } = zeros([3L * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         public Tensor Att { get; } = zeros([c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         public Tensor Hidden { get; } = zeros([4L * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
 
         public void Dispose()
         {
             Attention.Dispose();
+            Qkv.Dispose();
             Att.Dispose();
             Hidden.Dispose();
         }
@@ -46,7 +48,7 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor Logits { get; }
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
-    readonly Tensor qkv, history;
+    readonly Tensor history;
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
@@ -62,7 +64,6 @@ internal sealed class FusedDecoder : IDisposable
         Tensor F(long n) => zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
         Tensor I(long n, ScalarType type = ScalarType.Int32) => zeros([n], type, device).DetachFromDisposeScope();
         X = F(c.NEmbd);
-        qkv = F(3L * c.NEmbd);
         Logits = F(c.VocabSize);
         State = I(3);
         Seed = I(1, ScalarType.Int64);
@@ -106,8 +107,8 @@ internal sealed class FusedDecoder : IDisposable
             var layer = w.Layers[l];
             var keys = cacheBase + (nint)(l * layerStride);
             var values = keys + (nint)(layerStride / 2);
-            Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, qkv, 3 * C, C, stream);
-            p.Attention.Launch(stream, qkv, keys, values, state + 4, p.Att);
+            Gemv("gemv_ln_bias", layer.Attn, layer.AttnBias, X, layer.Ln1Weight, layer.Ln1Bias, eps, p.Qkv, 3 * C, C, stream);
+            p.Attention.Launch(stream, p.Qkv, keys, values, state + 4, p.Att);
             Gemv("gemv_bias_residual", layer.AttnProj, layer.AttnProjBias, p.Att, null, null, eps, X, C, C, stream);
             Gemv("gemv_ln_bias_gelu", layer.Fc, layer.FcBias, X, layer.Ln2Weight, layer.Ln2Bias, eps, p.Hidden, 4 * C, C, stream);
             Gemv("gemv_bias_residual", layer.MlpProj, layer.MlpProjBias, p.Hidden, null, null, eps, X, C, 4 * C, stream);
@@ -126,6 +127,6 @@ internal sealed class FusedDecoder : IDisposable
         sampler.Dispose();
         layers?.Dispose();
         perLayer?.Dispose();
-        foreach (var t in new[] { X, qkv, Logits, State, Seed, history }) t.Dispose();
+        foreach (var t in new[] { X, Logits, State, Seed, history }) t.Dispose();
     }
 }
