@@ -11,7 +11,9 @@ namespace GptBench.GpuWorker.Engines;
 /// <summary>
 /// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph per step of three
 /// launches (all layers in one persistent kernel, lm_head, sampling), or of 5 L + 3 where the persistent
-/// kernel does not fit the model; weights in bf16 or int8, the KV cache shared with the model's prefill. Tokens
+/// kernel does not fit the model; weights in bf16 or int8. The prompt's prefill runs through our kernels too
+/// (prefill.cu, one graph per bucketed prompt length), or through the model's TorchSharp ops where they do not
+/// fit, into the same KV cache. Tokens
 /// reach the host through a mapped ring while the GPU runs ahead (a window of steps in flight), so the
 /// GPU never waits for the host and every token is timed when it is really on the host.
 /// </summary>
@@ -28,8 +30,17 @@ public sealed class FusedEngine : IEngine
     readonly FusedDecoder decoder;
     readonly HostTokenRing ring;
     readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
-    readonly PrefillGraphs prefill;
+    // The prefill: ours where it fits, with a graph per bucketed prompt length, or the model's (exactly one is set).
+    readonly PrefillKernels? prefillKernels;
+    readonly Dictionary<int, CudaGraph> prefillKernelGraphs = [];
+    readonly PrefillGraphs? torchPrefill;
     static readonly object PrefillKey = new();
+
+    /// <summary>A part of the engine with a faster kind that may not fit the model, and the environment variable that forces either.</summary>
+    internal sealed record Choice(string Variable, string Fast, string Fallback, string FallbackSaid);
+
+    internal static readonly Choice LayersChoice = new("GPTBENCH_FUSED_LAYERS", "persistent", "per-kernel", "five launches a layer");
+    internal static readonly Choice PrefillChoice = new("GPTBENCH_FUSED_PREFILL", "kernels", "torch", "the prefill through TorchSharp");
 
     public string Name => EngineNames.Fused;
     public Gpt2 Model => model;
@@ -48,39 +59,48 @@ public sealed class FusedEngine : IEngine
         stream.MakeCurrent();
         cache = new StaticKvCache(model.Config, model.Dtype, model.Device, model.Config.NPositions);
         weights = new FusedWeights(model, int8);
-        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, LayerChoice(model.Config, int8));
+        var persistent = UseFast(LayersChoice, () => (LayerKernel.Fits(model.Config, int8, out var why), why));
+        decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, persistent);
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
-        prefill = new PrefillGraphs(model, cache, stream);
-        prefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits));
+        if (UseFast(PrefillChoice, () => (PrefillKernels.Fits(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), out var why), why)))
+        {
+            prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device);
+            foreach (var bucket in PrefillGraphs.BucketsUpTo(model.Config.NPositions))
+                prefillKernelGraphs[bucket] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket));
+        }
+        else
+        {
+            torchPrefill = new PrefillGraphs(model, cache, stream);
+            torchPrefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits));
+        }
         stream.Synchronize();
     }
 
-    static bool LayerChoice(Gpt2Config config, bool int8) =>
-        UsePersistentLayers(Environment.GetEnvironmentVariable("GPTBENCH_FUSED_LAYERS"), () =>
-        {
-            var fits = LayerKernel.Fits(config, int8, out var reason);
-            return (fits, reason);
-        }, Console.Error);
+    static bool UseFast(Choice choice, Func<(bool Fits, string Reason)> fits) =>
+        UseFast(choice, Environment.GetEnvironmentVariable(choice.Variable), fits, Console.Error);
 
     /// <summary>
-    /// Every layer in one persistent kernel (Kernels/layers.cu) where its launch plan fits the model on this GPU
-    /// (<paramref name="fits"/>), else five launches a layer, said on <paramref name="log"/>. GPTBENCH_FUSED_LAYERS
-    /// (<paramref name="forced"/>) = persistent or per-kernel forces one, to compare them; forcing the persistent
-    /// kernel where it does not fit fails when the kernel is built, not silently here.
+    /// The fast kind of <paramref name="choice"/> where it fits the model on this GPU (<paramref name="fits"/>), else the
+    /// fallback, said on <paramref name="log"/>. The variable's value (<paramref name="forced"/>) forces either, to compare
+    /// them; forcing the fast kind where it does not fit fails when it is built, not silently here.
     /// </summary>
-    internal static bool UsePersistentLayers(string? forced, Func<(bool Fits, string Reason)> fits, TextWriter log)
+    internal static bool UseFast(Choice choice, string? forced, Func<(bool Fits, string Reason)> fits, TextWriter log)
     {
-        switch (forced)
-        {
-            case null or "": break;
-            case "persistent": return true;
-            case "per-kernel": return false;
-            default: throw new ArgumentException($"GPTBENCH_FUSED_LAYERS must be 'persistent' or 'per-kernel', got '{forced}'");
-        }
+        if (forced == choice.Fast) return true;
+        if (forced == choice.Fallback) return false;
+        if (!string.IsNullOrEmpty(forced))
+            throw new ArgumentException($"{choice.Variable} must be '{choice.Fast}' or '{choice.Fallback}', got '{forced}'");
         var (ok, reason) = fits();
-        if (!ok) log.WriteLine($"fused: five launches a layer ({reason})");
+        if (!ok) log.WriteLine($"fused: {choice.FallbackSaid} ({reason})");
         return ok;
+    }
+
+    // The prefill of `positions` positions through our kernels, then the lm_head on its last position.
+    void EnqueuePrefill(int positions)
+    {
+        prefillKernels!.Enqueue(stream.Handle, positions, decoder.X);
+        decoder.LmHead(stream.Handle);
     }
 
     public void Prepare(SamplingSpec sampling)
@@ -103,8 +123,10 @@ public sealed class FusedEngine : IEngine
         {
             decoder.Start(prompt.Length - 1);
             decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
-            // The prompt's keys and values go into the shared cache; its last logits are sampled by our kernel.
-            if (!prefill.TryRun(prompt, PrefillKey))
+            // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
+            if (prefillKernels is not null)
+                RunPrefillKernels(prompt);
+            else if (!torchPrefill!.TryRun(prompt, PrefillKey))
                 decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
             decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
         }
@@ -121,11 +143,21 @@ public sealed class FusedEngine : IEngine
         return generated;
     }
 
+    // The graph of the prompt's bucket, or (longer than every bucket) the same launches unpadded.
+    void RunPrefillKernels(int[] prompt)
+    {
+        var bucket = PrefillGraphs.BucketFor(prompt.Length, model.Config.NPositions);
+        prefillKernels!.SetPrompt(prompt, bucket == 0 ? prompt.Length : bucket);
+        if (bucket == 0) EnqueuePrefill(prompt.Length);
+        else prefillKernelGraphs[bucket].Launch();
+    }
+
     public void Dispose()
     {
         stream.Synchronize();
-        foreach (var graph in graphs.Values) graph.Dispose();
-        prefill.Dispose();
+        foreach (var graph in graphs.Values.Concat(prefillKernelGraphs.Values)) graph.Dispose();
+        prefillKernels?.Dispose();
+        torchPrefill?.Dispose();
         ring.Dispose();
         decoder.Dispose();
         weights.Dispose();

@@ -14,6 +14,12 @@ internal sealed class PrefillGraphs : IDisposable
 {
     static readonly int[] Buckets = [16, 32, 64, 128, 256, 512, 1024];
 
+    /// <summary>The padded prompt lengths graphs are captured for in a context of <paramref name="positions"/>.</summary>
+    public static IEnumerable<int> BucketsUpTo(int positions) => Buckets.Where(b => b <= positions);
+
+    /// <summary>The bucket a prompt of <paramref name="length"/> tokens runs in, or 0 when it is longer than every bucket up to <paramref name="positions"/>.</summary>
+    public static int BucketFor(int length, int positions) => BucketsUpTo(positions).FirstOrDefault(b => b >= length);
+
     readonly Gpt2 model;
     readonly KvCache cache;
     readonly CudaStream stream;
@@ -32,7 +38,7 @@ internal sealed class PrefillGraphs : IDisposable
     /// <summary>Captures a graph for every bucket that fits the context, for one kind of <paramref name="then"/> (named by <paramref name="key"/>).</summary>
     public void Prepare(object key, Action<Tensor> then)
     {
-        foreach (var bucket in Buckets.Where(b => b <= model.Config.NPositions))
+        foreach (var bucket in BucketsUpTo(model.Config.NPositions))
         {
             if (graphs.ContainsKey((bucket, key))) continue;
             var tokens = zeros([bucket], ScalarType.Int64, model.Device).DetachFromDisposeScope();
@@ -52,7 +58,7 @@ internal sealed class PrefillGraphs : IDisposable
     /// <summary>Enqueues the prefill of <paramref name="prompt"/>; false when it is longer than every bucket (run it op by op then).</summary>
     public bool TryRun(int[] prompt, object key)
     {
-        var bucket = Buckets.FirstOrDefault(b => b >= prompt.Length);
+        var bucket = BucketFor(prompt.Length, model.Config.NPositions);
         if (bucket == 0 || !graphs.TryGetValue((bucket, key), out var entry)) return false;
         var padded = new long[bucket];
         for (var i = 0; i < prompt.Length; i++) padded[i] = prompt[i];

@@ -87,9 +87,13 @@ internal sealed class FusedDecoder : IDisposable
             layers.Launch(stream, State, X, Pointers.Of(keysAndValues));
         else
             LaunchLayersOneByOne(stream, perLayer!);
-        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
+        LmHead(stream);
         Sample(stream, sampling, ringDevicePointer, ringCapacity);
     }
+
+    /// <summary>Enqueues ln_f and the lm_head: Logits from the residual row in X (a step's last layer, or a prefill's last position).</summary>
+    public void LmHead(IntPtr stream) =>
+        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)

@@ -25,7 +25,7 @@ public static class KernelChecks
         using var stream = new CudaStream(0);
         stream.MakeCurrent();
         manual_seed(1234);
-        // check-kernels [preset] [gemv|attention|sampling|step ...]: all groups unless some are named.
+        // check-kernels [preset] [gemv|attention|sampling|step|prefill ...]: all groups unless some are named.
         var groups = args.Skip(1).ToHashSet();
         bool Wanted(string group) => groups.Count == 0 || groups.Contains(group);
         var failed = 0;
@@ -35,6 +35,8 @@ public static class KernelChecks
         if (Wanted("sampling")) failed += CheckSampling(config, stream, output);
         foreach (var int8 in new[] { false, true })
             if (Wanted("step")) failed += CheckStep(config, int8, stream, output);
+        foreach (var int8 in new[] { false, true })
+            if (Wanted("prefill")) failed += CheckPrefill(config, int8, stream, output);
         output.WriteLine(failed == 0 ? "all kernel checks pass" : $"{failed} kernel checks FAIL");
         return failed == 0 ? 0 : 1;
     }
@@ -180,12 +182,7 @@ public static class KernelChecks
     static int CheckStep(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
     {
         using var scope = NewDisposeScope();
-        using var model = Gpt2.Random(c, 7, ScalarType.BFloat16, CUDA);
-        // GPT-2's initialization has zero biases and unit LayerNorms: perturbed, so that a bias added in the wrong
-        // place (or twice) shows.
-        foreach (var (name, t) in model.Weights)
-            if (name.EndsWith(".bias") || name.Contains("ln_"))
-                t.add_(randn_like(t).mul_(0.1));
+        using var model = PerturbedModel(c);
         using var weights = new FusedWeights(model, int8);
         using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
         var failed = 0;
@@ -232,6 +229,77 @@ public static class KernelChecks
             }
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
             output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");
+        }
+        return failed;
+    }
+
+    /// <summary>
+    /// Random bf16 GPT-2 weights; GPT-2's initialization has zero biases and unit LayerNorms, so those are perturbed, so that
+    /// a bias added in the wrong place (or twice) shows.
+    /// </summary>
+    static Gpt2 PerturbedModel(Gpt2Config c)
+    {
+        var model = Gpt2.Random(c, 7, ScalarType.BFloat16, CUDA);
+        foreach (var (name, t) in model.Weights)
+            if (name.EndsWith(".bias") || name.Contains("ln_"))
+                t.add_(randn_like(t).mul_(0.1));
+        return model;
+    }
+
+    // ---- the prefill ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The prefill through prefill.cu against Gpt2.Prefill in fp32 with the same (rounded) weights: the last position's
+    /// logits and every prompt position's cache entries, for prompts of a bucket's length, padded to one, and the whole
+    /// context (the bf16 TorchSharp prefill's error beside, for scale); then timed whole, and launch by launch.
+    /// </summary>
+    static int CheckPrefill(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
+    {
+        var what = $"prefill {(int8 ? "int8" : "bf16")}";
+        if (!PrefillKernels.Fits(c, int8, CudaDriver.MaxSharedBytesPerBlock(), out var reason))
+        {
+            output.WriteLine($"skip {what}: {reason}");
+            return 0;
+        }
+        using var scope = NewDisposeScope();
+        using var model = PerturbedModel(c);
+        using var weights = new FusedWeights(model, int8);
+        using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
+        using var cache = new StaticKvCache(c, ScalarType.BFloat16, CUDA, c.NPositions);
+        using var decoder = new FusedDecoder(c, weights, cache.Data, CUDA, persistentLayers: false); // its X and lm_head
+        using var prefill = new PrefillKernels(c, weights, cache.Data, CUDA);
+        var failed = 0;
+        foreach (var (length, positions) in new[] { (16, 16), (100, 128), (c.NPositions, c.NPositions) })
+        {
+            using var inner = NewDisposeScope();
+            var tokens = randint(0, c.VocabSize, [length], ScalarType.Int64, CUDA);
+            cache.Data.fill_(float.NaN); // poisoned: every prompt position must be written
+            prefill.SetPrompt(tokens.cpu().data<long>().Select(t => (int)t).ToArray(), positions);
+            prefill.Enqueue(stream.Handle, positions, decoder.X);
+            decoder.LmHead(stream.Handle);
+            stream.Synchronize();
+            using var refCache = new StaticKvCache(c, ScalarType.Float32, CUDA, c.NPositions);
+            var expected = reference.Prefill(tokens, refCache);
+            var error = RelativeError(decoder.Logits, expected);
+            var cacheError = RelativeError(cache.Data.narrow(3, 0, length), refCache.Data.narrow(3, 0, length));
+            using var torchCache = new StaticKvCache(c, ScalarType.BFloat16, CUDA, c.NPositions);
+            var torch = int8 ? "" : $", TorchSharp's bf16 prefill {RelativeError(model.Prefill(tokens, torchCache), expected):0.0e+0}";
+            var ok = error < 2e-2 && cacheError < 2e-2;
+            output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what + $" {length} tokens as {positions} positions",-52} error {error:0.0e+0}  (cache entries {cacheError:0.0e+0}{torch})");
+            if (!ok) failed++;
+        }
+        foreach (var positions in new[] { 128, c.NPositions })
+        {
+            prefill.SetPrompt(Enumerable.Range(0, positions).Select(i => (i * 7919) % c.VocabSize).ToArray(), positions);
+            var launches = prefill.Launches(positions, decoder.X).ToList();
+            var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) { prefill.Enqueue(s, positions, decoder.X); decoder.LmHead(s); } });
+            var linearFlops = 2.0 * positions * c.NLayer * 12L * c.NEmbd * c.NEmbd; // the four products a layer
+            output.WriteLine(Line(true, $"{what} {positions} positions + lm_head ({launches.Count + 1} launches, products {linearFlops / (us.Median * 1e-6) / 1e12:0} TFLOP/s)", 0, us, weights.BytesPerToken(c)));
+            foreach (var launch in launches.Where(l => l.Layer <= 0))
+            {
+                var one = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch.Enqueue(s); });
+                output.WriteLine($"     {(launch.Layer < 0 ? "" : "layer 0: ") + launch.What,-40} {one.Median,8:0.00} us ({one.Min:0.00}..{one.Max:0.00})");
+            }
         }
         return failed;
     }

@@ -111,6 +111,17 @@ __device__ __forceinline__ float dot_vec(const uint4& w, const float* x) {
 #endif
 }
 
+// Element (row, c) of a [rows, C] weight matrix as a float (int8: times the row's scale): the embeddings.
+__device__ __forceinline__ float weight_at(const WT* w, const float* scale, size_t row, int C, int c) {
+#if defined(WEIGHTS_INT8)
+    return (float)w[row * C + c] * __ldg(scale + row);
+#elif defined(WEIGHTS_BF16)
+    return __bfloat162float(w[row * C + c]);
+#else
+    return w[row * C + c];
+#endif
+}
+
 __device__ __forceinline__ float gelu_tanh(float x) {
     // GPT-2's "gelu_new": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
     const float k = 0.7978845608028654f;

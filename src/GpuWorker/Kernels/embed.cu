@@ -9,13 +9,6 @@ extern "C" __global__ void embed(const WT* __restrict__ wte, const float* __rest
     wait_for_previous_kernel();
     allow_next_kernel();
     const int t = *token, p = *pos;
-    for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x) {
-#if defined(WEIGHTS_INT8)
-        x[c] = (float)wte[(size_t)t * C + c] * wte_scale[t] + (float)wpe[(size_t)p * C + c] * wpe_scale[p];
-#elif defined(WEIGHTS_BF16)
-        x[c] = __bfloat162float(wte[(size_t)t * C + c]) + __bfloat162float(wpe[(size_t)p * C + c]);
-#else
-        x[c] = wte[(size_t)t * C + c] + wpe[(size_t)p * C + c];
-#endif
-    }
+    for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x)
+        x[c] = weight_at(wte, wte_scale, t, C, c) + weight_at(wpe, wpe_scale, p, C, c);
 }

@@ -416,16 +416,6 @@ __device__ void load_vector(float* xs, const float* v, int replicas, int n, cons
     __syncthreads();
 }
 
-__device__ __forceinline__ float weight_at(const WT* w, const float* scale, size_t row, int C, int c) {
-#if defined(WEIGHTS_INT8)
-    return (float)w[row * C + c] * __ldg(scale + row);
-#elif defined(WEIGHTS_BF16)
-    return __bfloat162float(w[row * C + c]);
-#else
-    return w[row * C + c];
-#endif
-}
-
 // xs = wte[token] + wpe[pos]: the first layer's input.
 __device__ void embed(float* xs, const Model& m, int token, int pos) {
     for (int c = threadIdx.x; c < m.C; c += THREADS)

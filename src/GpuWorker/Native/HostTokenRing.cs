@@ -7,33 +7,29 @@ namespace GptBench.GpuWorker.Native;
 /// stores each token as its step finishes, and the host polls. So every token reaches the host as
 /// soon as it exists, while the GPU already runs the next step, and the GPU never waits for the host.
 /// </summary>
-public sealed unsafe class HostTokenRing : IDisposable
+public sealed class HostTokenRing : IDisposable
 {
     const int Empty = -1;
-    readonly IntPtr host;
-    public IntPtr DevicePointer { get; }
-    public int Capacity { get; }
+    readonly MappedInts slots;
+    public IntPtr DevicePointer => slots.DevicePointer;
+    public int Capacity => slots.Length;
 
     public HostTokenRing(int capacity)
     {
-        Capacity = capacity;
-        Check(cudaHostAlloc(out host, (nuint)(capacity * sizeof(int)), HostAllocMapped), nameof(cudaHostAlloc));
-        Check(cudaHostGetDevicePointer(out var device, host, 0), nameof(cudaHostGetDevicePointer));
-        DevicePointer = device;
+        slots = new MappedInts(capacity);
         Clear(capacity);
     }
 
     /// <summary>Marks the first <paramref name="count"/> slots empty, before the work that fills them is enqueued.</summary>
     public void Clear(int count)
     {
-        var slots = (int*)host;
         for (var i = 0; i < count; i++) Volatile.Write(ref slots[i], Empty);
     }
 
     /// <summary>Waits for slot <paramref name="index"/> to be written; a stream that failed or stalled past the timeout throws.</summary>
     public int WaitFor(int index, CudaStream stream, TimeSpan timeout)
     {
-        ref var slot = ref ((int*)host)[index];
+        ref var slot = ref slots[index];
         var spins = 0;
         var started = Environment.TickCount64;
         while (true)
@@ -51,5 +47,5 @@ public sealed unsafe class HostTokenRing : IDisposable
         }
     }
 
-    public void Dispose() => Check(cudaFreeHost(host), nameof(cudaFreeHost));
+    public void Dispose() => slots.Dispose();
 }

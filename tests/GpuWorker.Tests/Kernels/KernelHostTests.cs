@@ -89,7 +89,7 @@ public class KernelHostTests
     [Fact]
     public void Every_kernel_source_ships_beside_the_engine()
     {
-        foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu", "layers.cu", "attention.cuh" })
+        foreach (var file in new[] { "common.cuh", "gemv.cu", "attention.cu", "embed.cu", "sampling.cu", "layers.cu", "prefill.cu", "attention.cuh" })
             Assert.True(File.Exists(Path.Combine(KernelFolder, file)), $"{file} is missing from {KernelFolder}");
         Assert.Contains("sample_token(", Source("sampling.cu"));
     }

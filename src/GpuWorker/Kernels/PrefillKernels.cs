@@ -1,0 +1,147 @@
+using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// The prompt's prefill through prefill.cu: the embedding, five launches a layer (LayerNorm + QKV, attention,
+/// projection, LayerNorm + MLP up + GELU, MLP down) with the linear layers on tensor cores over FusedWeights'
+/// bf16 or int8 weights, then the last position's residual row into the decoder's X for its lm_head. The keys
+/// and values go into the cache the decode kernels read. The prompt is read from mapped host memory, so a
+/// captured graph of these launches serves every prompt up to its length.
+/// </summary>
+internal sealed class PrefillKernels : IDisposable
+{
+    // prefill.cu's sizes.
+    const uint Threads = 128;
+    const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 16, HeadDim = 64;
+
+    readonly Gpt2Config c;
+    readonly FusedWeights w;
+    readonly Tensor keysAndValues;
+    readonly KernelModule module;
+    readonly int multiprocessors;
+    readonly MappedInts prompt; // [length, tokens...]
+    readonly Tensor x, qkv, att, hidden;
+
+    public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
+    {
+        if (!Fits(config, weights.Int8, CudaDriver.MaxSharedBytesPerBlock(), out var reason))
+            throw new ArgumentException($"the prefill kernels do not fit this model: {reason}");
+        c = config;
+        w = weights;
+        this.keysAndValues = keysAndValues;
+        module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}");
+        module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8));
+        module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
+        multiprocessors = CudaDriver.Multiprocessors();
+        prompt = new MappedInts(1 + c.NPositions);
+        long T = c.NPositions, C = c.NEmbd;
+        Tensor Buffer(long columns, ScalarType type) => zeros([T, columns], type, device).DetachFromDisposeScope();
+        x = Buffer(C, ScalarType.Float32);
+        qkv = Buffer(3 * C, ScalarType.BFloat16);
+        att = Buffer(C, ScalarType.BFloat16);
+        hidden = Buffer(4 * C, ScalarType.BFloat16);
+    }
+
+    /// <summary>Whether prefill.cu fits the model: 64-wide heads (so every width is a multiple of its tiles), and ln_matmul's shared memory.</summary>
+    public static bool Fits(Gpt2Config c, bool int8, int maxSharedBytes, out string reason)
+    {
+        var shared = LnMatmulSharedBytes(c.NEmbd, int8);
+        reason = c.HeadDim != HeadDim ? $"heads are {c.HeadDim} wide, the kernels' {HeadDim}"
+            : shared > maxSharedBytes ? $"ln_matmul needs {shared} bytes of shared memory, the GPU gives a block {maxSharedBytes}"
+            : "";
+        return reason == "";
+    }
+
+    /// <summary>ln_matmul's dynamic shared memory: a tile's rows normalised (bf16, padded), and the weight stages.</summary>
+    public static int LnMatmulSharedBytes(int C, bool int8) => TileM * (C + 8) * 2 + Stages * WeightStageBytes(int8);
+
+    /// <summary>matmul_residual's: activation and weight stages.</summary>
+    public static int MatmulSharedBytes(bool int8) => Stages * (TileM * (TileK + 8) * 2 + WeightStageBytes(int8));
+
+    static int WeightStageBytes(bool int8) => TileN * ((int8 ? TileK : 2 * TileK) + 16);
+
+    /// <summary>
+    /// How many blocks share the reduction of a product of <paramref name="tiles"/> output tiles over
+    /// <paramref name="chunks"/> chunks: enough for about one block per SM, at most one chunk each.
+    /// </summary>
+    public static int Splits(int tiles, int chunks, int multiprocessors) => Math.Clamp(multiprocessors / tiles, 1, chunks);
+
+    /// <summary>The most positions one prefill computes: the cache's length.</summary>
+    public int MaxPositions => c.NPositions;
+
+    /// <summary>
+    /// Puts <paramref name="tokens"/> where the kernels read them, padded with token 0 up to <paramref name="positions"/>
+    /// (the length the enqueued work computes); call only while no prefill runs.
+    /// </summary>
+    public void SetPrompt(IReadOnlyList<int> tokens, int positions)
+    {
+        if (tokens.Count == 0 || tokens.Count > positions || positions > MaxPositions)
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"a prompt of {tokens.Count} tokens computed as {positions} positions (at most {MaxPositions})");
+        prompt[0] = tokens.Count;
+        for (var i = 0; i < positions; i++) prompt[1 + i] = i < tokens.Count ? tokens[i] : 0;
+        Thread.MemoryBarrier(); // the writes leave this core before the launch that reads them is enqueued
+    }
+
+    /// <summary>Enqueues the prefill of <paramref name="positions"/> positions; the prompt's last one's residual row goes into <paramref name="last"/> [C].</summary>
+    public void Enqueue(IntPtr stream, int positions, Tensor last)
+    {
+        foreach (var launch in Launches(positions, last)) launch.Enqueue(stream);
+    }
+
+    /// <summary>One kernel launch of a prefill: which layer (-1 outside them), what it computes, and the launch.</summary>
+    public sealed record Launch(int Layer, string What, Action<IntPtr> Enqueue);
+
+    /// <summary>The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one).</summary>
+    public IEnumerable<Launch> Launches(int positions, Tensor last)
+    {
+        int T = positions, C = c.NEmbd;
+        var eps = (float)c.LayerNormEpsilon;
+        yield return new(-1, "embedding", s => module.Launch("prefill_embed", ((uint)T, 1, 1), Threads, s, a => a
+            .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
+            .Ptr(prompt.DevicePointer).Ptr(Pointers.Of(x))));
+        var layerStride = 2L * c.NHead * c.NPositions * HeadDim * 2; // bytes of one layer's keys + values (bf16)
+        for (var l = 0; l < c.NLayer; l++)
+        {
+            var layer = w.Layers[l];
+            var keys = Pointers.Of(keysAndValues) + (nint)(l * layerStride);
+            yield return new(l, "LayerNorm + QKV", s => LnMatmul(s, T, layer.Ln1Weight, layer.Ln1Bias, eps, layer.Attn, layer.AttnBias, gelu: false, qkv));
+            yield return new(l, "attention", s => module.Launch("prefill_attention", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1), Threads, s, a => a
+                .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(keys + (nint)(layerStride / 2)).Ptr(Pointers.Of(att)).Int(T).Int(c.NPositions)));
+            yield return new(l, "projection", s => MatmulResidual(s, T, att, layer.AttnProj, layer.AttnProjBias, C));
+            yield return new(l, "LayerNorm + MLP up + GELU", s => LnMatmul(s, T, layer.Ln2Weight, layer.Ln2Bias, eps, layer.Fc, layer.FcBias, gelu: true, hidden));
+            yield return new(l, "MLP down", s => MatmulResidual(s, T, hidden, layer.MlpProj, layer.MlpProjBias, 4 * C));
+        }
+        yield return new(-1, "last position's row", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
+            .Ptr(Pointers.Of(x)).Ptr(prompt.DevicePointer).Ptr(Pointers.Of(last))));
+    }
+
+    void LnMatmul(IntPtr stream, int T, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
+    {
+        var N = (int)m.Weight.shape[0];
+        module.Launch("ln_matmul", ((uint)(N / TileN), (uint)((T + TileM - 1) / TileM), 1), Threads, stream, a => a
+            .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps)
+            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N),
+            (uint)LnMatmulSharedBytes(c.NEmbd, w.Int8));
+    }
+
+    void MatmulResidual(IntPtr stream, int T, Tensor input, FusedWeights.Matrix m, Tensor bias, int K)
+    {
+        var N = (int)m.Weight.shape[0];
+        var (columns, rows) = (N / TileN, (T + TileM - 1) / TileM);
+        var splits = Splits(columns * rows, K / TileK, multiprocessors);
+        module.Launch("matmul_residual", ((uint)columns, (uint)rows, (uint)splits), Threads, stream, a => a
+            .Ptr(Pointers.Of(input)).Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias))
+            .Ptr(Pointers.Of(x)).Int(T).Int(N).Int(K),
+            (uint)MatmulSharedBytes(w.Int8));
+    }
+
+    public void Dispose()
+    {
+        prompt.Dispose();
+        foreach (var t in new[] { x, qkv, att, hidden }) t.Dispose();
+    }
+}

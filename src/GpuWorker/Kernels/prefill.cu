@@ -1,0 +1,387 @@
+// The prompt's prefill: all T positions of a layer at once, the linear layers as matrix products on tensor
+// cores (mma.sync m16n8k16: bf16 activations times bf16 weights, or int8 weights turned into bf16 as their
+// fragments are loaded, accumulated in fp32), the residual stream in fp32 as in decode. Per layer five launches:
+//   ln_matmul          y = LayerNorm(x) W^T + b, bf16 [T, N]: QKV, and the MLP's first half with GELU
+//   prefill_attention  causal attention over the T positions; also stores their keys and values in the cache
+//   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
+// before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the prompt's last
+// position's row, for the decoder's lm_head). The prompt is read from mapped host memory, [length, tokens...].
+// Compiled with -DMODEL_C=n_embd; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the positions
+// computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
+#include "common.cuh"
+
+#if !defined(WEIGHTS_BF16) && !defined(WEIGHTS_INT8)
+#error "prefill.cu multiplies bf16 or int8 weights"
+#endif
+#ifndef MODEL_C
+#error "compile with -DMODEL_C=n_embd"
+#endif
+
+typedef __nv_bfloat16 bf16;
+
+#define HEAD_DIM 64
+#define THREADS 128 // 4 warps; in the products each takes a 32 x 32 quarter of the block's tile
+#define WARPS (THREADS / 32)
+#define TILE_M 64   // positions of a block's output tile
+#define TILE_N 64   // outputs of a block's output tile
+#define TILE_K 64   // the reduction's chunk staged in shared memory at a time
+#define STAGES 6    // chunks in flight: a chunk's copy takes about a memory latency, its products far less
+// Shared-memory rows are padded by 16 bytes: consecutive rows then start 4 banks apart, so a fragment's loads
+// (8 rows x 4 lanes, 4 bytes each) hit 32 different banks.
+#if defined(WEIGHTS_BF16)
+#define W_ROW_BYTES (TILE_K * 2)
+#else
+#define W_ROW_BYTES TILE_K
+#endif
+#define W_STRIDE (W_ROW_BYTES + 16)
+#define W_STAGE_BYTES (TILE_N * W_STRIDE)
+#define A_STRIDE (TILE_K + 8)                     // bf16 between rows of a staged activation chunk
+#define A_STAGE_BYTES (TILE_M * A_STRIDE * 2)
+#define LN_STRIDE (MODEL_C + 8)                   // bf16 between rows of ln_matmul's normalised input
+
+// ---- copies into shared memory (cp.async: they run while the block computes) --------------------------------
+
+// 16 bytes from global to shared memory; zeros instead where !valid.
+__device__ __forceinline__ void copy16(void* dst, const void* src, bool valid) {
+    const unsigned int d = (unsigned int)__cvta_generic_to_shared(dst);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(d), "l"(src), "r"(valid ? 16 : 0) : "memory");
+}
+__device__ __forceinline__ void commit_copies() { asm volatile("cp.async.commit_group;" ::: "memory"); }
+template <int PENDING>
+__device__ __forceinline__ void await_copies() { asm volatile("cp.async.wait_group %0;" ::"n"(PENDING) : "memory"); }
+
+// Rows [n0, n0 + TILE_N) of W [N, K], columns [k0, k0 + TILE_K), into a weight stage.
+__device__ __forceinline__ void stage_weights(unsigned char* dst, const WT* W, int K, int n0, int k0) {
+    constexpr int per_row = W_ROW_BYTES / 16;
+    for (int i = threadIdx.x; i < TILE_N * per_row; i += THREADS) {
+        const int r = i / per_row, v = i % per_row;
+        copy16(dst + r * W_STRIDE + 16 * v, reinterpret_cast<const unsigned char*>(W + (size_t)(n0 + r) * K + k0) + 16 * v, true);
+    }
+}
+
+// Rows [m0, m0 + TILE_M) of a [T, K] (zeros past T), columns [k0, k0 + TILE_K), into an activation stage.
+__device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int T, int K, int m0, int k0) {
+    for (int i = threadIdx.x; i < TILE_M * (TILE_K / 8); i += THREADS) {
+        const int r = i / (TILE_K / 8), v = i % (TILE_K / 8);
+        const bool valid = m0 + r < T;
+        copy16(dst + r * A_STRIDE + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
+    }
+}
+
+// ---- the products -------------------------------------------------------------------------------------------
+
+__device__ __forceinline__ unsigned int bf16_pair(const bf16* p) { return *reinterpret_cast<const unsigned int*>(p); }
+
+// Weights (k, k + 1) of row n of a weight stage, as two bf16 (int8 values are exact in bf16; the scale comes later).
+__device__ __forceinline__ unsigned int weight_pair(const unsigned char* stage, int n, int k) {
+#if defined(WEIGHTS_BF16)
+    return *reinterpret_cast<const unsigned int*>(stage + n * W_STRIDE + 2 * k);
+#else
+    const unsigned short q = *reinterpret_cast<const unsigned short*>(stage + n * W_STRIDE + k);
+    const __nv_bfloat162 h = __floats2bfloat162_rn((float)(signed char)(q & 0xff), (float)(signed char)(q >> 8));
+    return *reinterpret_cast<const unsigned int*>(&h);
+#endif
+}
+
+__device__ __forceinline__ void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+// acc (the warp's 32 x 32 outputs: 2 x 4 tiles of 16 x 8) += a[32 rows][TILE_K] . w[32 rows][TILE_K]^T, where a is
+// bf16 with rows a_stride apart and w a weight stage's first row of the warp. Fragment layouts as in the PTX ISA
+// for m16n8k16: lane = 4 g + t holds A (g, 2t..), (g + 8, 2t..), (g, 2t + 8..), (g + 8, 2t + 8..); B (2t.., g),
+// (2t + 8.., g); C (g, 2t..), (g + 8, 2t..).
+__device__ __forceinline__ void multiply_chunk(float (&acc)[2][4][4], const bf16* a, int a_stride, const unsigned char* w) {
+    const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+#pragma unroll
+    for (int kk = 0; kk < TILE_K; kk += 16) {
+        unsigned int af[2][4], bw[4][2];
+#pragma unroll
+        for (int i = 0; i < 2; i++) {
+            const bf16* p = a + (i * 16 + g) * a_stride + kk + 2 * t;
+            af[i][0] = bf16_pair(p);
+            af[i][1] = bf16_pair(p + 8 * a_stride);
+            af[i][2] = bf16_pair(p + 8);
+            af[i][3] = bf16_pair(p + 8 * a_stride + 8);
+        }
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            bw[j][0] = weight_pair(w, j * 8 + g, kk + 2 * t);
+            bw[j][1] = weight_pair(w, j * 8 + g, kk + 2 * t + 8);
+        }
+#pragma unroll
+        for (int i = 0; i < 2; i++)
+#pragma unroll
+            for (int j = 0; j < 4; j++) mma(acc[i][j], af[i], bw[j]);
+    }
+}
+
+// Calls out(row, col, v0, v1) for each pair of adjacent outputs the warp holds (rows below T), v = acc * scale.
+template <typename Out>
+__device__ __forceinline__ void each_output(const float (&acc)[2][4][4], const float* scale, int T, int m0, int n0, Out out) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+        const int col = n0 + (warp & 1) * 32 + j * 8 + 2 * t;
+#if defined(WEIGHTS_INT8)
+        const float s0 = __ldg(scale + col), s1 = __ldg(scale + col + 1);
+#else
+        const float s0 = 1.f, s1 = 1.f;
+#endif
+#pragma unroll
+        for (int i = 0; i < 2; i++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+                const int row = m0 + (warp >> 1) * 32 + i * 16 + g + 8 * h;
+                if (row < T) out(row, col, acc[i][j][2 * h] * s0, acc[i][j][2 * h + 1] * s1);
+            }
+    }
+}
+
+// ---- LayerNorm, then a product ------------------------------------------------------------------------------
+
+// Rows [m0, m0 + TILE_M) of x [T, C] (fp32), normalised, into xs as bf16. A warp a row at a time, the next row's
+// loads issued before this row's reductions, so their latency is paid about once.
+__device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const float* ln_w, const float* ln_b, float eps, int T, int m0) {
+    constexpr int PAIRS = MODEL_C / 64; // float2 a lane per row
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    float2 v[PAIRS], next[PAIRS];
+    auto load = [&](float2 (&dst)[PAIRS], int r) {
+        const float2* row = reinterpret_cast<const float2*>(x + (size_t)(m0 + r) * MODEL_C);
+#pragma unroll
+        for (int i = 0; i < PAIRS; i++) dst[i] = m0 + r < T ? row[lane + 32 * i] : make_float2(0.f, 0.f);
+    };
+    load(v, warp);
+    for (int r = warp; r < TILE_M; r += WARPS) {
+        if (r + WARPS < TILE_M) load(next, r + WARPS);
+        float s = 0.f;
+#pragma unroll
+        for (int i = 0; i < PAIRS; i++) s += v[i].x + v[i].y;
+        const float mean = warp_sum(s) * (1.f / MODEL_C);
+        float q = 0.f;
+#pragma unroll
+        for (int i = 0; i < PAIRS; i++) q += (v[i].x - mean) * (v[i].x - mean) + (v[i].y - mean) * (v[i].y - mean);
+        const float rstd = rsqrtf(warp_sum(q) * (1.f / MODEL_C) + eps);
+#pragma unroll
+        for (int i = 0; i < PAIRS; i++) {
+            const int c = 2 * (lane + 32 * i);
+            const float2 gain = *reinterpret_cast<const float2*>(ln_w + c), shift = *reinterpret_cast<const float2*>(ln_b + c);
+            *reinterpret_cast<__nv_bfloat162*>(xs + r * LN_STRIDE + c) =
+                __floats2bfloat162_rn((v[i].x - mean) * rstd * gain.x + shift.x, (v[i].y - mean) * rstd * gain.y + shift.y);
+            v[i] = next[i];
+        }
+    }
+}
+
+// y [T, N] (bf16) = LayerNorm(x) W^T + b, then GELU where gelu != 0. Grid (N / TILE_N, ceil(T / TILE_M));
+// dynamic shared memory TILE_M * LN_STRIDE * 2 + STAGES * W_STAGE_BYTES (PrefillKernels.LnMatmulSharedBytes).
+extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
+    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
+    const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
+    bf16* __restrict__ y, int T, int N) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    bf16* xs = reinterpret_cast<bf16*>(smem);
+    unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
+    constexpr int K = MODEL_C, chunks = K / TILE_K;
+    const int n0 = blockIdx.x * TILE_N, m0 = blockIdx.y * TILE_M, warp = threadIdx.x >> 5;
+    // The weights do not depend on earlier kernels: their first chunks are copied while those finish.
+#pragma unroll
+    for (int s = 0; s < STAGES - 1; s++) {
+        if (s < chunks) stage_weights(ws + s * W_STAGE_BYTES, W, K, n0, s * TILE_K);
+        commit_copies();
+    }
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    normalise_rows(xs, x, ln_w, ln_b, eps, T, m0);
+
+    float acc[2][4][4] = {};
+    for (int c = 0; c < chunks; c++) {
+        await_copies<STAGES - 2>(); // chunk c has landed
+        __syncthreads();            // for every thread; and chunk c - 1's stage is free again
+        const int next = c + STAGES - 1;
+        if (next < chunks) stage_weights(ws + (next % STAGES) * W_STAGE_BYTES, W, K, n0, next * TILE_K);
+        commit_copies();
+        multiply_chunk(acc, xs + (warp >> 1) * 32 * LN_STRIDE + c * TILE_K, LN_STRIDE,
+                       ws + (c % STAGES) * W_STAGE_BYTES + (warp & 1) * 32 * W_STRIDE);
+    }
+    each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
+        v0 += __ldg(bias + col);
+        v1 += __ldg(bias + col + 1);
+        if (gelu) {
+            v0 = gelu_tanh(v0);
+            v1 = gelu_tanh(v1);
+        }
+        *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
+    });
+}
+
+// ---- a product added into the residual stream --------------------------------------------------------------
+
+// x [T, N] (fp32) += a [T, K] W^T (+ b, added by the first split). Grid (N / TILE_N, ceil(T / TILE_M), splits):
+// split z takes chunks [z chunks / splits, (z + 1) chunks / splits) of K and adds its share with atomics.
+// Dynamic shared memory STAGES * (A_STAGE_BYTES + W_STAGE_BYTES).
+extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
+    const bf16* __restrict__ a, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias,
+    float* __restrict__ x, int T, int N, int K) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    constexpr int STAGE_BYTES = A_STAGE_BYTES + W_STAGE_BYTES;
+    const int n0 = blockIdx.x * TILE_N, m0 = blockIdx.y * TILE_M, warp = threadIdx.x >> 5;
+    const int chunks = K / TILE_K, first = blockIdx.z * chunks / gridDim.z, end = (blockIdx.z + 1) * chunks / gridDim.z;
+    // Weights first, before waiting for the kernel that writes a: the first group holds them all.
+#pragma unroll
+    for (int s = 0; s < STAGES - 1; s++)
+        if (first + s < end) stage_weights(smem + s * STAGE_BYTES + A_STAGE_BYTES, W, K, n0, (first + s) * TILE_K);
+    wait_for_previous_kernel();
+    allow_next_kernel();
+#pragma unroll
+    for (int s = 0; s < STAGES - 1; s++) {
+        if (first + s < end) stage_activations(reinterpret_cast<bf16*>(smem + s * STAGE_BYTES), a, T, K, m0, (first + s) * TILE_K);
+        commit_copies();
+    }
+
+    float acc[2][4][4] = {};
+    for (int c = first; c < end; c++) {
+        await_copies<STAGES - 2>();
+        __syncthreads();
+        const int next = c + STAGES - 1;
+        if (next < end) {
+            unsigned char* stage = smem + ((next - first) % STAGES) * STAGE_BYTES;
+            stage_activations(reinterpret_cast<bf16*>(stage), a, T, K, m0, next * TILE_K);
+            stage_weights(stage + A_STAGE_BYTES, W, K, n0, next * TILE_K);
+        }
+        commit_copies();
+        const unsigned char* stage = smem + ((c - first) % STAGES) * STAGE_BYTES;
+        multiply_chunk(acc, reinterpret_cast<const bf16*>(stage) + (warp >> 1) * 32 * A_STRIDE, A_STRIDE,
+                       stage + A_STAGE_BYTES + (warp & 1) * 32 * W_STRIDE);
+    }
+    each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
+        if (blockIdx.z == 0) {
+            v0 += __ldg(bias + col);
+            v1 += __ldg(bias + col + 1);
+        }
+        asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" ::"l"(x + (size_t)row * N + col), "f"(v0), "f"(v1) : "memory");
+    });
+}
+
+// ---- attention ---------------------------------------------------------------------------------------------
+
+#define QUERIES 16 // positions a block attends from (QUERIES / WARPS a warp)
+#define KEYS 64    // positions staged in shared memory at a time: two a lane
+
+// out [T, C] (bf16) = causal softmax(q k^T / sqrt(D)) v for head blockIdx.x and positions [QUERIES blockIdx.y, +QUERIES),
+// with q, k, v from qkv [T, 3C]; also stores those positions' keys and values in the layer's cache (keys and
+// values [H, positions, D] each). Each warp keeps its queries' running max, sum and weighted values (online softmax).
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_attention(const bf16* __restrict__ qkv, bf16* __restrict__ keys,
+                                                                        bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
+    constexpr int C = MODEL_C, PER_WARP = QUERIES / WARPS;
+    __shared__ __align__(16) bf16 ks[KEYS][HEAD_DIM + 2]; // rows 33 words apart: lane j reads row j without bank conflicts
+    __shared__ __align__(16) bf16 vs[KEYS][HEAD_DIM];
+    __shared__ float qs[QUERIES][HEAD_DIM];
+    __shared__ float ps[WARPS][KEYS];
+    const int h = blockIdx.x, q0 = blockIdx.y * QUERIES, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    wait_for_previous_kernel();
+    allow_next_kernel();
+
+    for (int i = threadIdx.x; i < QUERIES * HEAD_DIM / 8; i += THREADS) {
+        const int p = q0 + i / (HEAD_DIM / 8), d = 8 * (i % (HEAD_DIM / 8));
+        if (p >= T) continue;
+        const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
+        const size_t slot = ((size_t)h * positions + p) * HEAD_DIM + d;
+        *reinterpret_cast<uint4*>(keys + slot) = *reinterpret_cast<const uint4*>(src + C);
+        *reinterpret_cast<uint4*>(values + slot) = *reinterpret_cast<const uint4*>(src + 2 * C);
+    }
+    const float inv_sqrt_d = 0.125f; // 1 / sqrt(HEAD_DIM)
+    for (int i = threadIdx.x; i < QUERIES * HEAD_DIM; i += THREADS) {
+        const int r = i / HEAD_DIM, d = i % HEAD_DIM;
+        qs[r][d] = q0 + r < T ? __bfloat162float(qkv[(size_t)(q0 + r) * 3 * C + h * HEAD_DIM + d]) * inv_sqrt_d : 0.f;
+    }
+
+    float m[PER_WARP], l[PER_WARP], o[PER_WARP][2];
+#pragma unroll
+    for (int q = 0; q < PER_WARP; q++) m[q] = -INFINITY, l[q] = 0.f, o[q][0] = o[q][1] = 0.f;
+    const int end = min(q0 + QUERIES, T); // keys [0, end)
+    for (int k0 = 0; k0 < end; k0 += KEYS) {
+        __syncthreads(); // the previous keys are used up (and the queries written)
+        for (int i = threadIdx.x; i < KEYS * HEAD_DIM / 8; i += THREADS) {
+            const int r = i / (HEAD_DIM / 8), d = 8 * (i % (HEAD_DIM / 8)), p = k0 + r;
+            uint4 k = make_uint4(0, 0, 0, 0), v = k;
+            if (p < end) {
+                const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
+                k = *reinterpret_cast<const uint4*>(src + C);
+                v = *reinterpret_cast<const uint4*>(src + 2 * C);
+            }
+            unsigned int* kd = reinterpret_cast<unsigned int*>(&ks[r][d]); // 4-byte aligned only
+            kd[0] = k.x, kd[1] = k.y, kd[2] = k.z, kd[3] = k.w;
+            *reinterpret_cast<uint4*>(&vs[r][d]) = v;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int q = 0; q < PER_WARP; q++) {
+            const int r = warp * PER_WARP + q, i = q0 + r; // the query's position
+            if (i >= T || i < k0) continue;                 // warp-uniform: past the prompt, or every key here is later
+            float s[2];
+#pragma unroll
+            for (int half = 0; half < 2; half++) {
+                const int j = lane + 32 * half;
+                const __nv_bfloat162* kr = reinterpret_cast<const __nv_bfloat162*>(ks[j]);
+                float dot = 0.f;
+#pragma unroll
+                for (int d = 0; d < HEAD_DIM / 2; d++) {
+                    const float2 kf = __bfloat1622float2(kr[d]);
+                    dot += qs[r][2 * d] * kf.x + qs[r][2 * d + 1] * kf.y;
+                }
+                s[half] = k0 + j <= i ? dot : -INFINITY;
+            }
+            const float mx = fmaxf(m[q], warp_max(fmaxf(s[0], s[1]))); // finite: key k0 <= i
+            const float rescaled = __expf(m[q] - mx);                   // 0 while m is -inf
+            const float p0 = __expf(s[0] - mx), p1 = __expf(s[1] - mx);
+            l[q] = l[q] * rescaled + warp_sum(p0 + p1);
+            m[q] = mx;
+            ps[warp][lane] = p0;
+            ps[warp][lane + 32] = p1;
+            __syncwarp();
+            float a0 = o[q][0] * rescaled, a1 = o[q][1] * rescaled;
+            const int last = min(KEYS, i - k0 + 1);
+            for (int j = 0; j < last; j++) {
+                const float p = ps[warp][j];
+                a0 += p * __bfloat162float(vs[j][lane]);
+                a1 += p * __bfloat162float(vs[j][lane + 32]);
+            }
+            o[q][0] = a0;
+            o[q][1] = a1;
+            __syncwarp();
+        }
+    }
+#pragma unroll
+    for (int q = 0; q < PER_WARP; q++) {
+        const int i = q0 + warp * PER_WARP + q;
+        if (i >= T) continue;
+        bf16* row = out + (size_t)i * C + h * HEAD_DIM;
+        row[lane] = __float2bfloat16(o[q][0] / l[q]);
+        row[lane + 32] = __float2bfloat16(o[q][1] / l[q]);
+    }
+}
+
+// ---- the ends ----------------------------------------------------------------------------------------------
+
+// x [T, C] = wte[token] + wpe[position], a block a position; prompt is [length, tokens...] in mapped host memory.
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_embed(const WT* __restrict__ wte, const float* __restrict__ wte_scale,
+                                                                    const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
+                                                                    const int* __restrict__ prompt, float* __restrict__ x) {
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    const int p = blockIdx.x, token = prompt[1 + p];
+    for (int c = threadIdx.x; c < MODEL_C; c += THREADS)
+        x[(size_t)p * MODEL_C + c] = weight_at(wte, wte_scale, token, MODEL_C, c) + weight_at(wpe, wpe_scale, p, MODEL_C, c);
+}
+
+// last [C] = x[length - 1]: the prompt's last position, whose logits the decoder's lm_head computes.
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_last(const float* __restrict__ x, const int* __restrict__ prompt,
+                                                                   float* __restrict__ last) {
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    const float* row = x + (size_t)(prompt[0] - 1) * MODEL_C;
+    for (int c = threadIdx.x; c < MODEL_C; c += THREADS) last[c] = row[c];
+}

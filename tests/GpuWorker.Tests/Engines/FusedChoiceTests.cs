@@ -1,0 +1,39 @@
+using GptBench.GpuWorker.Engines;
+
+namespace GptBench.GpuWorker.Tests.Engines;
+
+/// <summary>How the fused engine chooses its layer kernel and its prefill: the fast kind where it fits, unless the environment says.</summary>
+public class FusedChoiceTests
+{
+    static (bool Fits, string Reason) Fits() => (true, "");
+    static (bool Fits, string Reason) DoesNotFit() => (false, "needs three weight buffers of 99840 bytes");
+
+    [Fact]
+    public void By_default_the_fast_kind_runs_where_it_fits_and_the_engine_says_when_it_does_not()
+    {
+        var log = new StringWriter();
+        Assert.True(FusedEngine.UseFast(FusedEngine.LayersChoice, null, Fits, log));
+        Assert.Equal("", log.ToString());
+        Assert.False(FusedEngine.UseFast(FusedEngine.LayersChoice, "", DoesNotFit, log));
+        Assert.Contains("fused: five launches a layer (needs three weight buffers of 99840 bytes)", log.ToString());
+        Assert.False(FusedEngine.UseFast(FusedEngine.PrefillChoice, null, () => (false, "heads are 80 wide"), log));
+        Assert.Contains("fused: the prefill through TorchSharp (heads are 80 wide)", log.ToString());
+    }
+
+    [Fact]
+    public void The_environment_forces_either_without_asking_whether_the_fast_kind_fits()
+    {
+        Func<(bool, string)> never = () => throw new InvalidOperationException("must not be asked");
+        Assert.True(FusedEngine.UseFast(FusedEngine.LayersChoice, "persistent", never, TextWriter.Null));
+        Assert.False(FusedEngine.UseFast(FusedEngine.LayersChoice, "per-kernel", never, TextWriter.Null));
+        Assert.True(FusedEngine.UseFast(FusedEngine.PrefillChoice, "kernels", never, TextWriter.Null));
+        Assert.False(FusedEngine.UseFast(FusedEngine.PrefillChoice, "torch", never, TextWriter.Null));
+    }
+
+    [Fact]
+    public void An_unknown_value_is_refused_with_the_variable_and_the_accepted_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => FusedEngine.UseFast(FusedEngine.PrefillChoice, "persistent", Fits, TextWriter.Null));
+        Assert.Contains("GPTBENCH_FUSED_PREFILL must be 'kernels' or 'torch', got 'persistent'", error.Message);
+    }
+}

@@ -1,0 +1,41 @@
+using GptBench.GpuWorker.Kernels;
+using GptBench.GpuWorker.Model;
+
+namespace GptBench.GpuWorker.Tests.Kernels;
+
+/// <summary>Which models the prefill kernels (prefill.cu) take, their shared memory and how a product's reduction is split, on the CPU.</summary>
+public class PrefillKernelsTests
+{
+    const int H100Shared = 232448; // 227 KiB: what an H100 block may use when it opts in
+
+    [Theory]
+    [InlineData("gpt2", false, 154624)]        // 64 rows x (768 + 8) bf16, and six 64 x 144-byte weight stages
+    [InlineData("gpt2", true, 130048)]         // int8 stages: 64 x 80 bytes
+    [InlineData("gpt2-medium", false, 187392)]
+    [InlineData("gpt2-large", false, 220160)]
+    public void GPT2_small_to_large_fit_an_H100_with_their_shared_memory(string preset, bool int8, int shared)
+    {
+        Assert.Equal(shared, PrefillKernels.LnMatmulSharedBytes(Presets.All[preset].NEmbd, int8));
+        Assert.True(PrefillKernels.Fits(Presets.All[preset], int8, H100Shared, out var reason), reason);
+        Assert.Equal("", reason);
+    }
+
+    [Theory]
+    [InlineData(1600, 25, false, "ln_matmul needs 261120 bytes of shared memory, the GPU gives a block 232448")] // gpt2-xl, bf16
+    [InlineData(128, 4, false, "heads are 32 wide, the kernels' 64")]                                             // the tiny preset
+    [InlineData(1600, 25, true, "ln_matmul needs 236544 bytes of shared memory, the GPU gives a block 232448")]  // gpt2-xl, int8
+    public void Models_the_kernels_cannot_run_are_refused_with_the_reason(int width, int heads, bool int8, string expected)
+    {
+        var config = Presets.All["gpt2"] with { NEmbd = width, NHead = heads };
+        Assert.False(PrefillKernels.Fits(config, int8, H100Shared, out var reason));
+        Assert.Equal(expected, reason);
+    }
+
+    [Theory]
+    [InlineData(24, 12, 132, 5)]  // gpt2's attention projection at 128 positions: 12 x 2 tiles, 5 blocks each
+    [InlineData(24, 48, 132, 5)]  // its MLP down-projection
+    [InlineData(192, 48, 132, 1)] // 1024 positions: more tiles than SMs already
+    [InlineData(24, 2, 132, 2)]   // never more blocks than chunks
+    public void A_products_reduction_is_split_for_about_one_block_per_SM(int tiles, int chunks, int multiprocessors, int splits) =>
+        Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, multiprocessors));
+}
