@@ -32,7 +32,7 @@ public sealed class FusedEngine : IEngine
     readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
     // The prefill: ours where it fits, with a graph per bucketed prompt length, or the model's (exactly one is set).
     readonly PrefillKernels? prefillKernels;
-    readonly Dictionary<int, CudaGraph> prefillKernelGraphs = [];
+    readonly Dictionary<(int Bucket, SamplingSpec Sampling), CudaGraph> prefillKernelGraphs = [];
     readonly PrefillGraphs? torchPrefill;
     static readonly object PrefillKey = new();
 
@@ -64,11 +64,7 @@ public sealed class FusedEngine : IEngine
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
         if (UseFast(PrefillChoice, () => (PrefillKernels.Fits(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), out var why), why)))
-        {
-            prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device);
-            foreach (var bucket in PrefillGraphs.BucketsUpTo(model.Config.NPositions))
-                prefillKernelGraphs[bucket] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket));
-        }
+            prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device); // its graphs are captured in Prepare
         else
         {
             torchPrefill = new PrefillGraphs(model, cache, stream);
@@ -96,11 +92,15 @@ public sealed class FusedEngine : IEngine
         return ok;
     }
 
-    // The prefill of `positions` positions through our kernels, then the lm_head on its last position.
-    void EnqueuePrefill(int positions)
+    // Everything from the prompt (written by SetPrompt) to the first token in the ring, through our kernels: the layer
+    // kernel's counters zeroed, the prefill of `positions` positions (which also sets the decoder's state and seed),
+    // the lm_head on the prompt's last position, and the sampler.
+    void EnqueuePrefill(int positions, SamplingSpec sampling)
     {
-        prefillKernels!.Enqueue(stream.Handle, positions, decoder.X);
+        decoder.ResetLayers();
+        prefillKernels!.Enqueue(stream.Handle, positions, decoder.X, decoder.State, decoder.Seed);
         decoder.LmHead(stream.Handle);
+        decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
     }
 
     public void Prepare(SamplingSpec sampling)
@@ -110,6 +110,9 @@ public sealed class FusedEngine : IEngine
         // The kernels allocate nothing, so no warm-up is needed before capture; the graph reads all its inputs from device memory.
         graphs[sampling] = CudaGraph.Capture(stream, () => decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity));
         Console.Error.WriteLine($"fused: the decode step is {graphs[sampling].NodeCount} graph nodes");
+        if (prefillKernels is null) return;
+        foreach (var bucket in PrefillGraphs.BucketsUpTo(model.Config.NPositions))
+            prefillKernelGraphs[(bucket, sampling)] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket, sampling));
     }
 
     public int[] Generate(int[] prompt, int newTokens, SamplingSpec sampling, long seed, Action<int, int>? onToken = null)
@@ -119,17 +122,18 @@ public sealed class FusedEngine : IEngine
         stream.MakeCurrent();
         ring.Clear(newTokens);
         var graph = graphs[sampling];
-        using (NewDisposeScope())
-        {
-            decoder.Start(prompt.Length - 1);
-            decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
-            // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
-            if (prefillKernels is not null)
-                RunPrefillKernels(prompt);
-            else if (!torchPrefill!.TryRun(prompt, PrefillKey))
-                decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
-            decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
-        }
+        // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
+        if (prefillKernels is not null)
+            RunPrefillKernels(prompt, sampling, seed);
+        else
+            using (NewDisposeScope())
+            {
+                decoder.Start(prompt.Length - 1);
+                decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
+                if (!torchPrefill!.TryRun(prompt, PrefillKey))
+                    decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
+                decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
+            }
         var generated = new int[newTokens];
         var launched = 1;
         for (var i = 0; i < newTokens; i++)
@@ -143,13 +147,14 @@ public sealed class FusedEngine : IEngine
         return generated;
     }
 
-    // The graph of the prompt's bucket, or (longer than every bucket) the same launches unpadded.
-    void RunPrefillKernels(int[] prompt)
+    // The graph of the prompt's bucket, or (longer than every bucket) the same launches unpadded: the host only writes
+    // the prompt into mapped memory and launches.
+    void RunPrefillKernels(int[] prompt, SamplingSpec sampling, long seed)
     {
         var bucket = PrefillGraphs.BucketFor(prompt.Length, model.Config.NPositions);
-        prefillKernels!.SetPrompt(prompt, bucket == 0 ? prompt.Length : bucket);
-        if (bucket == 0) EnqueuePrefill(prompt.Length);
-        else prefillKernelGraphs[bucket].Launch();
+        prefillKernels!.SetPrompt(prompt, bucket == 0 ? prompt.Length : bucket, Sampling.Sampler.SeedValue(seed));
+        if (bucket == 0) EnqueuePrefill(prompt.Length, sampling);
+        else prefillKernelGraphs[(bucket, sampling)].Launch();
     }
 
     public void Dispose()

@@ -77,8 +77,11 @@ internal sealed class FusedDecoder : IDisposable
     public void Start(int position)
     {
         State.copy_(tensor(new[] { 0, position, 0 }, ScalarType.Int32));
-        layers?.Reset();
+        ResetLayers();
     }
+
+    /// <summary>Enqueues the zeroing of the layer kernel's counters (a prefill through PrefillKernels sets the state itself).</summary>
+    public void ResetLayers() => layers?.Reset();
 
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)

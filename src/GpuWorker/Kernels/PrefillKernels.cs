@@ -8,22 +8,24 @@ namespace GptBench.GpuWorker.Kernels;
 /// <summary>
 /// The prompt's prefill through prefill.cu: the embedding, five launches a layer (LayerNorm + QKV, attention,
 /// projection, LayerNorm + MLP up + GELU, MLP down) with the linear layers on tensor cores over FusedWeights'
-/// bf16 or int8 weights, then the last position's residual row into the decoder's X for its lm_head. The keys
-/// and values go into the cache the decode kernels read. The prompt is read from mapped host memory, so a
-/// captured graph of these launches serves every prompt up to its length.
+/// bf16 or int8 weights, then the decoder's start: the last position's residual row into its X (for its lm_head),
+/// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read. The
+/// prompt and seed are read from mapped host memory, so a captured graph of these launches serves every prompt up
+/// to its length.
 /// </summary>
 internal sealed class PrefillKernels : IDisposable
 {
     // prefill.cu's sizes.
-    const uint Threads = 128;
-    const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 16, HeadDim = 64;
+    const uint Threads = 256, AttentionThreads = 32 * Queries / 16;
+    const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 64, HeadDim = 64;
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues;
     readonly KernelModule module;
     readonly int multiprocessors;
-    readonly MappedInts prompt; // [length, tokens...]
+    readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
+    const int TokensAt = 2;
     readonly Tensor x, qkv, att, hidden;
 
     public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
@@ -37,7 +39,7 @@ internal sealed class PrefillKernels : IDisposable
         module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8));
         module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
         multiprocessors = CudaDriver.Multiprocessors();
-        prompt = new MappedInts(1 + c.NPositions);
+        start = new MappedInts(TokensAt + c.NPositions);
         long T = c.NPositions, C = c.NEmbd;
         Tensor Buffer(long columns, ScalarType type) => zeros([T, columns], type, device).DetachFromDisposeScope();
         x = Buffer(C, ScalarType.Float32);
@@ -75,48 +77,54 @@ internal sealed class PrefillKernels : IDisposable
 
     /// <summary>
     /// Puts <paramref name="tokens"/> where the kernels read them, padded with token 0 up to <paramref name="positions"/>
-    /// (the length the enqueued work computes); call only while no prefill runs.
+    /// (the length the enqueued work computes), and the sampler's <paramref name="seed"/> (Sampler.SeedValue, 32 bits);
+    /// call only while no prefill runs.
     /// </summary>
-    public void SetPrompt(IReadOnlyList<int> tokens, int positions)
+    public void SetPrompt(IReadOnlyList<int> tokens, int positions, long seed)
     {
         if (tokens.Count == 0 || tokens.Count > positions || positions > MaxPositions)
             throw new ArgumentOutOfRangeException(nameof(tokens), $"a prompt of {tokens.Count} tokens computed as {positions} positions (at most {MaxPositions})");
-        prompt[0] = tokens.Count;
-        for (var i = 0; i < positions; i++) prompt[1 + i] = i < tokens.Count ? tokens[i] : 0;
+        start[0] = tokens.Count;
+        start[1] = unchecked((int)(uint)seed);
+        for (var i = 0; i < positions; i++) start[TokensAt + i] = i < tokens.Count ? tokens[i] : 0;
         Thread.MemoryBarrier(); // the writes leave this core before the launch that reads them is enqueued
     }
 
-    /// <summary>Enqueues the prefill of <paramref name="positions"/> positions; the prompt's last one's residual row goes into <paramref name="last"/> [C].</summary>
-    public void Enqueue(IntPtr stream, int positions, Tensor last)
+    /// <summary>
+    /// Enqueues the prefill of <paramref name="positions"/> positions, then the decoder's start: the prompt's last position's
+    /// residual row into <paramref name="last"/> [C] fp32, (0, length - 1, 0) into <paramref name="state"/> (int32 token,
+    /// position, step) and the seed into <paramref name="seed"/> [1] int64.
+    /// </summary>
+    public void Enqueue(IntPtr stream, int positions, Tensor last, Tensor state, Tensor seed)
     {
-        foreach (var launch in Launches(positions, last)) launch.Enqueue(stream);
+        foreach (var launch in Launches(positions, last, state, seed)) launch.Enqueue(stream);
     }
 
     /// <summary>One kernel launch of a prefill: which layer (-1 outside them), what it computes, and the launch.</summary>
     public sealed record Launch(int Layer, string What, Action<IntPtr> Enqueue);
 
     /// <summary>The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one).</summary>
-    public IEnumerable<Launch> Launches(int positions, Tensor last)
+    public IEnumerable<Launch> Launches(int positions, Tensor last, Tensor state, Tensor seed)
     {
         int T = positions, C = c.NEmbd;
         var eps = (float)c.LayerNormEpsilon;
         yield return new(-1, "embedding", s => module.Launch("prefill_embed", ((uint)T, 1, 1), Threads, s, a => a
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
-            .Ptr(prompt.DevicePointer).Ptr(Pointers.Of(x))));
+            .Ptr(start.DevicePointer).Ptr(Pointers.Of(x))));
         var layerStride = 2L * c.NHead * c.NPositions * HeadDim * 2; // bytes of one layer's keys + values (bf16)
         for (var l = 0; l < c.NLayer; l++)
         {
             var layer = w.Layers[l];
             var keys = Pointers.Of(keysAndValues) + (nint)(l * layerStride);
             yield return new(l, "LayerNorm + QKV", s => LnMatmul(s, T, layer.Ln1Weight, layer.Ln1Bias, eps, layer.Attn, layer.AttnBias, gelu: false, qkv));
-            yield return new(l, "attention", s => module.Launch("prefill_attention", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1), Threads, s, a => a
+            yield return new(l, "attention", s => module.Launch("prefill_attention", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1), AttentionThreads, s, a => a
                 .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(keys + (nint)(layerStride / 2)).Ptr(Pointers.Of(att)).Int(T).Int(c.NPositions)));
             yield return new(l, "projection", s => MatmulResidual(s, T, att, layer.AttnProj, layer.AttnProjBias, C));
             yield return new(l, "LayerNorm + MLP up + GELU", s => LnMatmul(s, T, layer.Ln2Weight, layer.Ln2Bias, eps, layer.Fc, layer.FcBias, gelu: true, hidden));
             yield return new(l, "MLP down", s => MatmulResidual(s, T, hidden, layer.MlpProj, layer.MlpProjBias, 4 * C));
         }
-        yield return new(-1, "last position's row", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
-            .Ptr(Pointers.Of(x)).Ptr(prompt.DevicePointer).Ptr(Pointers.Of(last))));
+        yield return new(-1, "decoder's start", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
+            .Ptr(Pointers.Of(x)).Ptr(start.DevicePointer).Ptr(Pointers.Of(last)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(seed))));
     }
 
     void LnMatmul(IntPtr stream, int T, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
@@ -141,7 +149,7 @@ internal sealed class PrefillKernels : IDisposable
 
     public void Dispose()
     {
-        prompt.Dispose();
+        start.Dispose();
         foreach (var t in new[] { x, qkv, att, hidden }) t.Dispose();
     }
 }

@@ -5,7 +5,7 @@
 //   prefill_attention  causal attention over the T positions; also stores their keys and values in the cache
 //   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
 // before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the prompt's last
-// position's row, for the decoder's lm_head). The prompt is read from mapped host memory, [length, tokens...].
+// position's row for the decoder's lm_head, and the decoder's state). The prompt is read from mapped host memory.
 // Compiled with -DMODEL_C=n_embd; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the positions
 // computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
 #include "common.cuh"
@@ -20,7 +20,7 @@
 typedef __nv_bfloat16 bf16;
 
 #define HEAD_DIM 64
-#define THREADS 128 // 4 warps; in the products each takes a 32 x 32 quarter of the block's tile
+#define THREADS 256 // 8 warps; in the products each takes 32 x 16 of the block's tile (2 x 4 warps)
 #define WARPS (THREADS / 32)
 #define TILE_M 64   // positions of a block's output tile
 #define TILE_N 64   // outputs of a block's output tile
@@ -89,15 +89,19 @@ __device__ __forceinline__ void mma(float (&d)[4], const unsigned int (&a)[4], c
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 }
 
-// acc (the warp's 32 x 32 outputs: 2 x 4 tiles of 16 x 8) += a[32 rows][TILE_K] . w[32 rows][TILE_K]^T, where a is
+// Where a warp's 32 x 16 outputs sit in the block's tile.
+__device__ __forceinline__ int warp_row(int warp) { return (warp >> 2) * 32; }
+__device__ __forceinline__ int warp_col(int warp) { return (warp & 3) * 16; }
+
+// acc (the warp's 32 x 16 outputs: 2 x 2 tiles of 16 x 8) += a[32 rows][TILE_K] . w[16 rows][TILE_K]^T, where a is
 // bf16 with rows a_stride apart and w a weight stage's first row of the warp. Fragment layouts as in the PTX ISA
 // for m16n8k16: lane = 4 g + t holds A (g, 2t..), (g + 8, 2t..), (g, 2t + 8..), (g + 8, 2t + 8..); B (2t.., g),
 // (2t + 8.., g); C (g, 2t..), (g + 8, 2t..).
-__device__ __forceinline__ void multiply_chunk(float (&acc)[2][4][4], const bf16* a, int a_stride, const unsigned char* w) {
+__device__ __forceinline__ void multiply_chunk(float (&acc)[2][2][4], const bf16* a, int a_stride, const unsigned char* w) {
     const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
 #pragma unroll
     for (int kk = 0; kk < TILE_K; kk += 16) {
-        unsigned int af[2][4], bw[4][2];
+        unsigned int af[2][4], bw[2][2];
 #pragma unroll
         for (int i = 0; i < 2; i++) {
             const bf16* p = a + (i * 16 + g) * a_stride + kk + 2 * t;
@@ -107,24 +111,24 @@ __device__ __forceinline__ void multiply_chunk(float (&acc)[2][4][4], const bf16
             af[i][3] = bf16_pair(p + 8 * a_stride + 8);
         }
 #pragma unroll
-        for (int j = 0; j < 4; j++) {
+        for (int j = 0; j < 2; j++) {
             bw[j][0] = weight_pair(w, j * 8 + g, kk + 2 * t);
             bw[j][1] = weight_pair(w, j * 8 + g, kk + 2 * t + 8);
         }
 #pragma unroll
         for (int i = 0; i < 2; i++)
 #pragma unroll
-            for (int j = 0; j < 4; j++) mma(acc[i][j], af[i], bw[j]);
+            for (int j = 0; j < 2; j++) mma(acc[i][j], af[i], bw[j]);
     }
 }
 
 // Calls out(row, col, v0, v1) for each pair of adjacent outputs the warp holds (rows below T), v = acc * scale.
 template <typename Out>
-__device__ __forceinline__ void each_output(const float (&acc)[2][4][4], const float* scale, int T, int m0, int n0, Out out) {
+__device__ __forceinline__ void each_output(const float (&acc)[2][2][4], const float* scale, int T, int m0, int n0, Out out) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
 #pragma unroll
-    for (int j = 0; j < 4; j++) {
-        const int col = n0 + (warp & 1) * 32 + j * 8 + 2 * t;
+    for (int j = 0; j < 2; j++) {
+        const int col = n0 + warp_col(warp) + j * 8 + 2 * t;
 #if defined(WEIGHTS_INT8)
         const float s0 = __ldg(scale + col), s1 = __ldg(scale + col + 1);
 #else
@@ -134,7 +138,7 @@ __device__ __forceinline__ void each_output(const float (&acc)[2][4][4], const f
         for (int i = 0; i < 2; i++)
 #pragma unroll
             for (int h = 0; h < 2; h++) {
-                const int row = m0 + (warp >> 1) * 32 + i * 16 + g + 8 * h;
+                const int row = m0 + warp_row(warp) + i * 16 + g + 8 * h;
                 if (row < T) out(row, col, acc[i][j][2 * h] * s0, acc[i][j][2 * h + 1] * s1);
             }
     }
@@ -142,20 +146,35 @@ __device__ __forceinline__ void each_output(const float (&acc)[2][4][4], const f
 
 // ---- LayerNorm, then a product ------------------------------------------------------------------------------
 
-// Rows [m0, m0 + TILE_M) of x [T, C] (fp32), normalised, into xs as bf16. A warp a row at a time, the next row's
-// loads issued before this row's reductions, so their latency is paid about once.
-__device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const float* ln_w, const float* ln_b, float eps, int T, int m0) {
-    constexpr int PAIRS = MODEL_C / 64; // float2 a lane per row
+#define PAIRS (MODEL_C / 64) // LayerNorm: a lane takes columns 2 (lane + 32 i) and the next of a row, i < PAIRS
+
+// The LayerNorm gain and shift of this lane's columns, in registers (loaded before waiting: they are weights).
+struct LnParams {
+    float2 gain[PAIRS], shift[PAIRS];
+    __device__ __forceinline__ LnParams(const float* ln_w, const float* ln_b) {
+        const int lane = threadIdx.x & 31;
+#pragma unroll
+        for (int i = 0; i < PAIRS; i++) {
+            gain[i] = reinterpret_cast<const float2*>(ln_w)[lane + 32 * i];
+            shift[i] = reinterpret_cast<const float2*>(ln_b)[lane + 32 * i];
+        }
+    }
+};
+
+// Rows [m0, min(m0 + TILE_M, T)) of x [T, C] (fp32), normalised, into xs as bf16 (rows past T are left as they are:
+// their outputs are never stored). A warp a row at a time, the next row's loads issued before this row's
+// reductions, so their latency is paid about once.
+__device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const LnParams& ln, float eps, int T, int m0) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     float2 v[PAIRS], next[PAIRS];
     auto load = [&](float2 (&dst)[PAIRS], int r) {
         const float2* row = reinterpret_cast<const float2*>(x + (size_t)(m0 + r) * MODEL_C);
 #pragma unroll
-        for (int i = 0; i < PAIRS; i++) dst[i] = m0 + r < T ? row[lane + 32 * i] : make_float2(0.f, 0.f);
+        for (int i = 0; i < PAIRS; i++) dst[i] = row[lane + 32 * i];
     };
-    load(v, warp);
-    for (int r = warp; r < TILE_M; r += WARPS) {
-        if (r + WARPS < TILE_M) load(next, r + WARPS);
+    if (m0 + warp < T) load(v, warp);
+    for (int r = warp; r < TILE_M && m0 + r < T; r += WARPS) {
+        if (r + WARPS < TILE_M && m0 + r + WARPS < T) load(next, r + WARPS);
         float s = 0.f;
 #pragma unroll
         for (int i = 0; i < PAIRS; i++) s += v[i].x + v[i].y;
@@ -166,10 +185,8 @@ __device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const f
         const float rstd = rsqrtf(warp_sum(q) * (1.f / MODEL_C) + eps);
 #pragma unroll
         for (int i = 0; i < PAIRS; i++) {
-            const int c = 2 * (lane + 32 * i);
-            const float2 gain = *reinterpret_cast<const float2*>(ln_w + c), shift = *reinterpret_cast<const float2*>(ln_b + c);
-            *reinterpret_cast<__nv_bfloat162*>(xs + r * LN_STRIDE + c) =
-                __floats2bfloat162_rn((v[i].x - mean) * rstd * gain.x + shift.x, (v[i].y - mean) * rstd * gain.y + shift.y);
+            *reinterpret_cast<__nv_bfloat162*>(xs + r * LN_STRIDE + 2 * (lane + 32 * i)) =
+                __floats2bfloat162_rn((v[i].x - mean) * rstd * ln.gain[i].x + ln.shift[i].x, (v[i].y - mean) * rstd * ln.gain[i].y + ln.shift[i].y);
             v[i] = next[i];
         }
     }
@@ -192,19 +209,20 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
         if (s < chunks) stage_weights(ws + s * W_STAGE_BYTES, W, K, n0, s * TILE_K);
         commit_copies();
     }
+    const LnParams ln(ln_w, ln_b);
     wait_for_previous_kernel();
     allow_next_kernel();
-    normalise_rows(xs, x, ln_w, ln_b, eps, T, m0);
+    normalise_rows(xs, x, ln, eps, T, m0);
 
-    float acc[2][4][4] = {};
+    float acc[2][2][4] = {};
     for (int c = 0; c < chunks; c++) {
         await_copies<STAGES - 2>(); // chunk c has landed
         __syncthreads();            // for every thread; and chunk c - 1's stage is free again
         const int next = c + STAGES - 1;
         if (next < chunks) stage_weights(ws + (next % STAGES) * W_STAGE_BYTES, W, K, n0, next * TILE_K);
         commit_copies();
-        multiply_chunk(acc, xs + (warp >> 1) * 32 * LN_STRIDE + c * TILE_K, LN_STRIDE,
-                       ws + (c % STAGES) * W_STAGE_BYTES + (warp & 1) * 32 * W_STRIDE);
+        multiply_chunk(acc, xs + warp_row(warp) * LN_STRIDE + c * TILE_K, LN_STRIDE,
+                       ws + (c % STAGES) * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
     each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
         v0 += __ldg(bias + col);
@@ -241,7 +259,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
         commit_copies();
     }
 
-    float acc[2][4][4] = {};
+    float acc[2][2][4] = {};
     for (int c = first; c < end; c++) {
         await_copies<STAGES - 2>();
         __syncthreads();
@@ -253,8 +271,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
         }
         commit_copies();
         const unsigned char* stage = smem + ((c - first) % STAGES) * STAGE_BYTES;
-        multiply_chunk(acc, reinterpret_cast<const bf16*>(stage) + (warp >> 1) * 32 * A_STRIDE, A_STRIDE,
-                       stage + A_STAGE_BYTES + (warp & 1) * 32 * W_STRIDE);
+        multiply_chunk(acc, reinterpret_cast<const bf16*>(stage) + warp_row(warp) * A_STRIDE, A_STRIDE,
+                       stage + A_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
     each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
         if (blockIdx.z == 0) {
@@ -267,121 +285,182 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
 
 // ---- attention ---------------------------------------------------------------------------------------------
 
-#define QUERIES 16 // positions a block attends from (QUERIES / WARPS a warp)
-#define KEYS 64    // positions staged in shared memory at a time: two a lane
+#define QUERIES 64 // positions a block attends from: 16 a warp (the rows of its mma tiles)
+#define KEYS 64    // positions staged in shared memory at a time
+#define KV_STRIDE (HEAD_DIM + 8) // bf16 between staged rows (16 bytes of padding, as for the products' tiles)
+#define ATTENTION_THREADS (32 * QUERIES / 16)
+
+// Two floats as a bf16 pair, the first in the low half.
+__device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
+    const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<const unsigned int*>(&h);
+}
 
 // out [T, C] (bf16) = causal softmax(q k^T / sqrt(D)) v for head blockIdx.x and positions [QUERIES blockIdx.y, +QUERIES),
-// with q, k, v from qkv [T, 3C]; also stores those positions' keys and values in the layer's cache (keys and
-// values [H, positions, D] each). Each warp keeps its queries' running max, sum and weighted values (online softmax).
-extern "C" __global__ void __launch_bounds__(THREADS) prefill_attention(const bf16* __restrict__ qkv, bf16* __restrict__ keys,
-                                                                        bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
-    constexpr int C = MODEL_C, PER_WARP = QUERIES / WARPS;
-    __shared__ __align__(16) bf16 ks[KEYS][HEAD_DIM + 2]; // rows 33 words apart: lane j reads row j without bank conflicts
-    __shared__ __align__(16) bf16 vs[KEYS][HEAD_DIM];
-    __shared__ float qs[QUERIES][HEAD_DIM];
-    __shared__ float ps[WARPS][KEYS];
-    const int h = blockIdx.x, q0 = blockIdx.y * QUERIES, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+// with q, k, v from qkv [T, 3C]; also stores those positions' keys and values in the layer's cache (keys and values
+// [H, positions, D] each). Flash-attention style on tensor cores: each warp takes 16 queries, scores a staged tile of
+// keys with mma (q as A, k as B), keeps each row's running max and sum (online softmax, rows spread over the 4
+// lanes of a quad) and adds p v with mma (p from the score fragments, v staged transposed as B).
+extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attention(
+    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
+    constexpr int C = MODEL_C;
+    __shared__ __align__(16) bf16 qs[QUERIES][KV_STRIDE];
+    __shared__ __align__(16) bf16 ks[KEYS][KV_STRIDE];
+    __shared__ __align__(16) bf16 vt[HEAD_DIM][KEYS + 8]; // v transposed: [dimension][key]
+    const int h = blockIdx.x, q0 = blockIdx.y * QUERIES, lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     wait_for_previous_kernel();
     allow_next_kernel();
 
-    for (int i = threadIdx.x; i < QUERIES * HEAD_DIM / 8; i += THREADS) {
-        const int p = q0 + i / (HEAD_DIM / 8), d = 8 * (i % (HEAD_DIM / 8));
-        if (p >= T) continue;
-        const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
-        const size_t slot = ((size_t)h * positions + p) * HEAD_DIM + d;
-        *reinterpret_cast<uint4*>(keys + slot) = *reinterpret_cast<const uint4*>(src + C);
-        *reinterpret_cast<uint4*>(values + slot) = *reinterpret_cast<const uint4*>(src + 2 * C);
+    // This block's positions: keys and values into the cache, queries into shared memory.
+    for (int v = threadIdx.x; v < QUERIES * HEAD_DIM / 8; v += ATTENTION_THREADS) {
+        const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = q0 + r;
+        uint4 q = make_uint4(0, 0, 0, 0);
+        if (p < T) {
+            const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
+            const size_t slot = ((size_t)h * positions + p) * HEAD_DIM + d;
+            *reinterpret_cast<uint4*>(keys + slot) = *reinterpret_cast<const uint4*>(src + C);
+            *reinterpret_cast<uint4*>(values + slot) = *reinterpret_cast<const uint4*>(src + 2 * C);
+            q = *reinterpret_cast<const uint4*>(src);
+        }
+        *reinterpret_cast<uint4*>(&qs[r][d]) = q;
     }
-    const float inv_sqrt_d = 0.125f; // 1 / sqrt(HEAD_DIM)
-    for (int i = threadIdx.x; i < QUERIES * HEAD_DIM; i += THREADS) {
-        const int r = i / HEAD_DIM, d = i % HEAD_DIM;
-        qs[r][d] = q0 + r < T ? __bfloat162float(qkv[(size_t)(q0 + r) * 3 * C + h * HEAD_DIM + d]) * inv_sqrt_d : 0.f;
+    __syncthreads();
+    const int row0 = q0 + 16 * warp; // this warp's queries: row0 + g and row0 + g + 8
+    unsigned int qf[HEAD_DIM / 16][4]; // q as A fragments, one per 16 dimensions
+#pragma unroll
+    for (int kk = 0; kk < HEAD_DIM / 16; kk++) {
+        const bf16* p = &qs[16 * warp + g][16 * kk + 2 * t];
+        qf[kk][0] = bf16_pair(p);
+        qf[kk][1] = bf16_pair(p + 8 * KV_STRIDE);
+        qf[kk][2] = bf16_pair(p + 8);
+        qf[kk][3] = bf16_pair(p + 8 * KV_STRIDE + 8);
     }
 
-    float m[PER_WARP], l[PER_WARP], o[PER_WARP][2];
-#pragma unroll
-    for (int q = 0; q < PER_WARP; q++) m[q] = -INFINITY, l[q] = 0.f, o[q][0] = o[q][1] = 0.f;
-    const int end = min(q0 + QUERIES, T); // keys [0, end)
+    float o[HEAD_DIM / 8][4] = {}; // the weighted values: rows g (0, 1) and g + 8 (2, 3), dimensions 8 n + 2 t (+1)
+    float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f}; // per row; l is this lane's share of the row sum
+    const float scale = 0.125f * 1.4426950408889634f; // 1 / sqrt(D), in log2 units for exp2f
+    const int end = min(q0 + QUERIES, T);            // keys [0, end)
     for (int k0 = 0; k0 < end; k0 += KEYS) {
-        __syncthreads(); // the previous keys are used up (and the queries written)
-        for (int i = threadIdx.x; i < KEYS * HEAD_DIM / 8; i += THREADS) {
-            const int r = i / (HEAD_DIM / 8), d = 8 * (i % (HEAD_DIM / 8)), p = k0 + r;
-            uint4 k = make_uint4(0, 0, 0, 0), v = k;
+        __syncthreads(); // the previous keys are used up
+        for (int v = threadIdx.x; v < KEYS * HEAD_DIM / 8; v += ATTENTION_THREADS) {
+            const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k0 + r;
+            uint4 k = make_uint4(0, 0, 0, 0), val = k;
             if (p < end) {
                 const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
                 k = *reinterpret_cast<const uint4*>(src + C);
-                v = *reinterpret_cast<const uint4*>(src + 2 * C);
+                val = *reinterpret_cast<const uint4*>(src + 2 * C);
             }
-            unsigned int* kd = reinterpret_cast<unsigned int*>(&ks[r][d]); // 4-byte aligned only
-            kd[0] = k.x, kd[1] = k.y, kd[2] = k.z, kd[3] = k.w;
-            *reinterpret_cast<uint4*>(&vs[r][d]) = v;
+            *reinterpret_cast<uint4*>(&ks[r][d]) = k;
+            const bf16* vv = reinterpret_cast<const bf16*>(&val);
+#pragma unroll
+            for (int e = 0; e < 8; e++) vt[d + e][r] = vv[e];
         }
         __syncthreads();
+        if (row0 >= T || row0 + 15 < k0) continue; // warp-uniform: no query here, or every key is later
+
+        float s[KEYS / 8][4] = {};
 #pragma unroll
-        for (int q = 0; q < PER_WARP; q++) {
-            const int r = warp * PER_WARP + q, i = q0 + r; // the query's position
-            if (i >= T || i < k0) continue;                 // warp-uniform: past the prompt, or every key here is later
-            float s[2];
+        for (int j = 0; j < KEYS / 8; j++)
 #pragma unroll
-            for (int half = 0; half < 2; half++) {
-                const int j = lane + 32 * half;
-                const __nv_bfloat162* kr = reinterpret_cast<const __nv_bfloat162*>(ks[j]);
-                float dot = 0.f;
+            for (int kk = 0; kk < HEAD_DIM / 16; kk++) {
+                const unsigned int b[2] = {bf16_pair(&ks[8 * j + g][16 * kk + 2 * t]), bf16_pair(&ks[8 * j + g][16 * kk + 2 * t + 8])};
+                mma(s[j], qf[kk], b);
+            }
+        // Mask later keys; each row's max over the tile (its 4 lanes hold 16 keys each).
+        float mx[2] = {m[0], m[1]};
 #pragma unroll
-                for (int d = 0; d < HEAD_DIM / 2; d++) {
-                    const float2 kf = __bfloat1622float2(kr[d]);
-                    dot += qs[r][2 * d] * kf.x + qs[r][2 * d + 1] * kf.y;
+        for (int j = 0; j < KEYS / 8; j++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int row = row0 + g + 8 * (e >> 1), key = k0 + 8 * j + 2 * t + (e & 1);
+                s[j][e] = key <= row ? s[j][e] * scale : -INFINITY;
+                mx[e >> 1] = fmaxf(mx[e >> 1], s[j][e]);
+            }
+        float rescaled[2];
+#pragma unroll
+        for (int r = 0; r < 2; r++) {
+            mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
+            mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
+            // A row past the prompt has seen no key: keep it finite (its output is never stored).
+            if (mx[r] == -INFINITY) mx[r] = 0.f;
+            rescaled[r] = exp2f(m[r] - mx[r]); // 0 while m is -inf
+            m[r] = mx[r];
+            l[r] *= rescaled[r];
+        }
+#pragma unroll
+        for (int n = 0; n < HEAD_DIM / 8; n++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) o[n][e] *= rescaled[e >> 1];
+        // p = exp2(s - max); the C fragments of two adjacent key tiles are the A fragment of p (16 queries x 16 keys)
+        // for o += p v.
+#pragma unroll
+        for (int kk = 0; kk < KEYS / 16; kk++) {
+            float p[2][4];
+#pragma unroll
+            for (int half = 0; half < 2; half++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    p[half][e] = exp2f(s[2 * kk + half][e] - m[e >> 1]);
+                    l[e >> 1] += p[half][e];
                 }
-                s[half] = k0 + j <= i ? dot : -INFINITY;
+            const unsigned int a[4] = {bf16x2(p[0][0], p[0][1]), bf16x2(p[0][2], p[0][3]), bf16x2(p[1][0], p[1][1]), bf16x2(p[1][2], p[1][3])};
+#pragma unroll
+            for (int n = 0; n < HEAD_DIM / 8; n++) {
+                const unsigned int b[2] = {bf16_pair(&vt[8 * n + g][16 * kk + 2 * t]), bf16_pair(&vt[8 * n + g][16 * kk + 2 * t + 8])};
+                mma(o[n], a, b);
             }
-            const float mx = fmaxf(m[q], warp_max(fmaxf(s[0], s[1]))); // finite: key k0 <= i
-            const float rescaled = __expf(m[q] - mx);                   // 0 while m is -inf
-            const float p0 = __expf(s[0] - mx), p1 = __expf(s[1] - mx);
-            l[q] = l[q] * rescaled + warp_sum(p0 + p1);
-            m[q] = mx;
-            ps[warp][lane] = p0;
-            ps[warp][lane + 32] = p1;
-            __syncwarp();
-            float a0 = o[q][0] * rescaled, a1 = o[q][1] * rescaled;
-            const int last = min(KEYS, i - k0 + 1);
-            for (int j = 0; j < last; j++) {
-                const float p = ps[warp][j];
-                a0 += p * __bfloat162float(vs[j][lane]);
-                a1 += p * __bfloat162float(vs[j][lane + 32]);
-            }
-            o[q][0] = a0;
-            o[q][1] = a1;
-            __syncwarp();
         }
     }
 #pragma unroll
-    for (int q = 0; q < PER_WARP; q++) {
-        const int i = q0 + warp * PER_WARP + q;
-        if (i >= T) continue;
-        bf16* row = out + (size_t)i * C + h * HEAD_DIM;
-        row[lane] = __float2bfloat16(o[q][0] / l[q]);
-        row[lane + 32] = __float2bfloat16(o[q][1] / l[q]);
+    for (int r = 0; r < 2; r++) {
+        l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
+        l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
+    }
+#pragma unroll
+    for (int r = 0; r < 2; r++) {
+        const int row = row0 + g + 8 * r;
+        if (row >= T) continue;
+        bf16* dst = out + (size_t)row * C + h * HEAD_DIM;
+#pragma unroll
+        for (int n = 0; n < HEAD_DIM / 8; n++)
+            *reinterpret_cast<__nv_bfloat162*>(dst + 8 * n + 2 * t) = __floats2bfloat162_rn(o[n][2 * r] / l[r], o[n][2 * r + 1] / l[r]);
     }
 }
 
 // ---- the ends ----------------------------------------------------------------------------------------------
 
-// x [T, C] = wte[token] + wpe[position], a block a position; prompt is [length, tokens...] in mapped host memory.
+// The generation's start as the host writes it into mapped memory before launching a prefill.
+struct Start {
+    int length;       // the prompt's tokens
+    unsigned int seed; // the sampler's (Sampler.SeedValue)
+    int tokens[1];    // [positions]: the prompt, padded with token 0
+};
+
+// x [T, C] = wte[token] + wpe[position], a block a position.
 extern "C" __global__ void __launch_bounds__(THREADS) prefill_embed(const WT* __restrict__ wte, const float* __restrict__ wte_scale,
                                                                     const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
-                                                                    const int* __restrict__ prompt, float* __restrict__ x) {
+                                                                    const Start* __restrict__ start, float* __restrict__ x) {
     wait_for_previous_kernel();
     allow_next_kernel();
-    const int p = blockIdx.x, token = prompt[1 + p];
+    const int p = blockIdx.x, token = start->tokens[p];
     for (int c = threadIdx.x; c < MODEL_C; c += THREADS)
         x[(size_t)p * MODEL_C + c] = weight_at(wte, wte_scale, token, MODEL_C, c) + weight_at(wpe, wpe_scale, p, MODEL_C, c);
 }
 
-// last [C] = x[length - 1]: the prompt's last position, whose logits the decoder's lm_head computes.
-extern "C" __global__ void __launch_bounds__(THREADS) prefill_last(const float* __restrict__ x, const int* __restrict__ prompt,
-                                                                   float* __restrict__ last) {
+// The decoder's start: last [C] = x[length - 1] (its lm_head gives the first token's logits), the step state
+// (token, position, step) = (0, length - 1, 0), and the sampler's seed.
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_last(const float* __restrict__ x, const Start* __restrict__ start,
+                                                                   float* __restrict__ last, int* __restrict__ state,
+                                                                   unsigned long long* __restrict__ seed) {
     wait_for_previous_kernel();
     allow_next_kernel();
-    const float* row = x + (size_t)(prompt[0] - 1) * MODEL_C;
+    const int length = start->length;
+    const float* row = x + (size_t)(length - 1) * MODEL_C;
     for (int c = threadIdx.x; c < MODEL_C; c += THREADS) last[c] = row[c];
+    if (threadIdx.x == 0) {
+        state[0] = 0;
+        state[1] = length - 1;
+        state[2] = 0;
+        *seed = start->seed;
+    }
 }
