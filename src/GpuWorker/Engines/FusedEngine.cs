@@ -30,7 +30,8 @@ public sealed class FusedEngine : IEngine
     readonly FusedDecoder decoder;
     readonly HostTokenRing ring;
     readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
-    // The prefill: ours where it fits, with a graph per bucketed prompt length, or the model's (exactly one is set).
+    // The prefill: ours for prompts up to prefillKernelsUpTo tokens, with a graph per bucketed length; the model's for longer ones.
+    readonly int prefillKernelsUpTo;
     readonly PrefillKernels? prefillKernels;
     readonly Dictionary<(int Bucket, SamplingSpec Sampling), CudaGraph> prefillKernelGraphs = [];
     readonly PrefillGraphs? torchPrefill;
@@ -41,6 +42,20 @@ public sealed class FusedEngine : IEngine
 
     internal static readonly Choice LayersChoice = new("GPTBENCH_FUSED_LAYERS", "persistent", "per-kernel", "five launches a layer");
     internal static readonly Choice PrefillChoice = new("GPTBENCH_FUSED_PREFILL", "kernels", "torch", "the prefill through TorchSharp");
+
+    /// <summary>
+    /// The longest prompt our prefill kernels take by default: longer ones go through the model's TorchSharp ops, whose
+    /// cuBLAS products are faster there (BENCHMARKS.md, "The prefill through our kernels").
+    /// </summary>
+    internal const int PrefillKernelsLongest = 256;
+
+    /// <summary>
+    /// The longest prompt (in a context of <paramref name="positions"/>) the prefill kernels run, 0 for none: every one
+    /// where the environment forces them (<paramref name="forced"/> is the choice's fast kind), none where they do not
+    /// fit or the environment forces TorchSharp (<paramref name="ours"/> false), else up to <see cref="PrefillKernelsLongest"/>.
+    /// </summary>
+    internal static int PrefillKernelsUpTo(bool ours, string? forced, int positions) =>
+        !ours ? 0 : forced == PrefillChoice.Fast ? positions : Math.Min(positions, PrefillKernelsLongest);
 
     public string Name => EngineNames.Fused;
     public Gpt2 Model => model;
@@ -63,12 +78,15 @@ public sealed class FusedEngine : IEngine
         decoder = new FusedDecoder(model.Config, weights, cache.Data, model.Device, persistent);
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
-        if (UseFast(PrefillChoice, () => (PrefillKernels.Fits(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), out var why), why)))
+        var forcedPrefill = Environment.GetEnvironmentVariable(PrefillChoice.Variable);
+        var ours = UseFast(PrefillChoice, forcedPrefill, () => (PrefillKernels.Fits(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), out var why), why), Console.Error);
+        prefillKernelsUpTo = PrefillKernelsUpTo(ours, forcedPrefill, model.Config.NPositions);
+        if (prefillKernelsUpTo > 0)
             prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device); // its graphs are captured in Prepare
-        else
+        if (prefillKernelsUpTo < model.Config.NPositions)
         {
             torchPrefill = new PrefillGraphs(model, cache, stream);
-            torchPrefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits));
+            torchPrefill.Prepare(PrefillKey, logits => decoder.Logits.copy_(logits), longerThan: prefillKernelsUpTo);
         }
         stream.Synchronize();
     }
@@ -110,8 +128,7 @@ public sealed class FusedEngine : IEngine
         // The kernels allocate nothing, so no warm-up is needed before capture; the graph reads all its inputs from device memory.
         graphs[sampling] = CudaGraph.Capture(stream, () => decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity));
         Console.Error.WriteLine($"fused: the decode step is {graphs[sampling].NodeCount} graph nodes");
-        if (prefillKernels is null) return;
-        foreach (var bucket in PrefillGraphs.BucketsUpTo(model.Config.NPositions))
+        foreach (var bucket in PrefillGraphs.BucketsUpTo(prefillKernelsUpTo))
             prefillKernelGraphs[(bucket, sampling)] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket, sampling));
     }
 
@@ -123,7 +140,7 @@ public sealed class FusedEngine : IEngine
         ring.Clear(newTokens);
         var graph = graphs[sampling];
         // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
-        if (prefillKernels is not null)
+        if (prompt.Length <= prefillKernelsUpTo)
             RunPrefillKernels(prompt, sampling, seed);
         else
             using (NewDisposeScope())

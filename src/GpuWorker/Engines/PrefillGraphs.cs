@@ -35,10 +35,13 @@ internal sealed class PrefillGraphs : IDisposable
         last = zeros([1], ScalarType.Int64, model.Device).DetachFromDisposeScope();
     }
 
-    /// <summary>Captures a graph for every bucket that fits the context, for one kind of <paramref name="then"/> (named by <paramref name="key"/>).</summary>
-    public void Prepare(object key, Action<Tensor> then)
+    /// <summary>
+    /// Captures a graph for every bucket that fits the context (and is longer than <paramref name="longerThan"/>), for one
+    /// kind of <paramref name="then"/> (named by <paramref name="key"/>).
+    /// </summary>
+    public void Prepare(object key, Action<Tensor> then, int longerThan = 0)
     {
-        foreach (var bucket in BucketsUpTo(model.Config.NPositions))
+        foreach (var bucket in BucketsUpTo(model.Config.NPositions).Where(b => b > longerThan))
         {
             if (graphs.ContainsKey((bucket, key))) continue;
             var tokens = zeros([bucket], ScalarType.Int64, model.Device).DetachFromDisposeScope();

@@ -23,20 +23,22 @@ internal sealed class PrefillKernels : IDisposable
     readonly FusedWeights w;
     readonly Tensor keysAndValues;
     readonly KernelModule module;
-    readonly int multiprocessors;
+    readonly int multiprocessors, lnStages;
     readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
     const int TokensAt = 2;
     readonly Tensor x, qkv, att, hidden;
 
     public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
     {
-        if (!Fits(config, weights.Int8, CudaDriver.MaxSharedBytesPerBlock(), out var reason))
+        var maxShared = CudaDriver.MaxSharedBytesPerBlock();
+        if (!Fits(config, weights.Int8, maxShared, out var reason))
             throw new ArgumentException($"the prefill kernels do not fit this model: {reason}");
         c = config;
         w = weights;
         this.keysAndValues = keysAndValues;
-        module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}");
-        module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8));
+        lnStages = LnStages(c.NEmbd, w.Int8, maxShared);
+        module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}", $"LN_STAGES={lnStages}");
+        module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
         module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
         multiprocessors = CudaDriver.Multiprocessors();
         start = new MappedInts(TokensAt + c.NPositions);
@@ -51,7 +53,7 @@ internal sealed class PrefillKernels : IDisposable
     /// <summary>Whether prefill.cu fits the model: 64-wide heads (so every width is a multiple of its tiles), and ln_matmul's shared memory.</summary>
     public static bool Fits(Gpt2Config c, bool int8, int maxSharedBytes, out string reason)
     {
-        var shared = LnMatmulSharedBytes(c.NEmbd, int8);
+        var shared = LnMatmulSharedBytes(c.NEmbd, int8, stages: 2);
         reason = c.HeadDim != HeadDim ? $"heads are {c.HeadDim} wide, the kernels' {HeadDim}"
             : shared > maxSharedBytes ? $"ln_matmul needs {shared} bytes of shared memory, the GPU gives a block {maxSharedBytes}"
             : "";
@@ -59,7 +61,14 @@ internal sealed class PrefillKernels : IDisposable
     }
 
     /// <summary>ln_matmul's dynamic shared memory: a tile's rows normalised (bf16, padded), and the weight stages.</summary>
-    public static int LnMatmulSharedBytes(int C, bool int8) => TileM * (C + 8) * 2 + Stages * WeightStageBytes(int8);
+    public static int LnMatmulSharedBytes(int C, bool int8, int stages) => TileM * (C + 8) * 2 + stages * WeightStageBytes(int8);
+
+    /// <summary>
+    /// ln_matmul's weight stages: as many as <paramref name="maxSharedBytes"/> holds beside the normalised rows, up to one
+    /// per chunk of K = <paramref name="C"/> and one more, so that every chunk's copy is in flight from the start.
+    /// </summary>
+    public static int LnStages(int C, bool int8, int maxSharedBytes) =>
+        Math.Min(C / TileK + 1, (maxSharedBytes - LnMatmulSharedBytes(C, int8, 0)) / WeightStageBytes(int8));
 
     /// <summary>matmul_residual's: activation and weight stages.</summary>
     public static int MatmulSharedBytes(bool int8) => Stages * (TileM * (TileK + 8) * 2 + WeightStageBytes(int8));
@@ -133,7 +142,7 @@ internal sealed class PrefillKernels : IDisposable
         module.Launch("ln_matmul", ((uint)(N / TileN), (uint)((T + TileM - 1) / TileM), 1), Threads, stream, a => a
             .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps)
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N),
-            (uint)LnMatmulSharedBytes(c.NEmbd, w.Int8));
+            (uint)LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
     }
 
     void MatmulResidual(IntPtr stream, int T, Tensor input, FusedWeights.Matrix m, Tensor bias, int K)

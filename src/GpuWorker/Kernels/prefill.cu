@@ -6,7 +6,7 @@
 //   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
 // before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the prompt's last
 // position's row for the decoder's lm_head, and the decoder's state). The prompt is read from mapped host memory.
-// Compiled with -DMODEL_C=n_embd; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the positions
+// Compiled with -DMODEL_C=n_embd and -DLN_STAGES; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the positions
 // computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
 #include "common.cuh"
 
@@ -25,7 +25,10 @@ typedef __nv_bfloat16 bf16;
 #define TILE_M 64   // positions of a block's output tile
 #define TILE_N 64   // outputs of a block's output tile
 #define TILE_K 64   // the reduction's chunk staged in shared memory at a time
-#define STAGES 6    // chunks in flight: a chunk's copy takes about a memory latency, its products far less
+#define STAGES 6    // matmul_residual's chunks in flight: a chunk's copy takes about a memory latency, its products far less
+#ifndef LN_STAGES   // ln_matmul's weight chunks in flight: as many as shared memory holds beside the normalised rows
+#error "compile with -DLN_STAGES (PrefillKernels.LnStages)"
+#endif
 // Shared-memory rows are padded by 16 bytes: consecutive rows then start 4 banks apart, so a fragment's loads
 // (8 rows x 4 lanes, 4 bytes each) hit 32 different banks.
 #if defined(WEIGHTS_BF16)
@@ -72,16 +75,14 @@ __device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int 
 
 __device__ __forceinline__ unsigned int bf16_pair(const bf16* p) { return *reinterpret_cast<const unsigned int*>(p); }
 
-// Weights (k, k + 1) of row n of a weight stage, as two bf16 (int8 values are exact in bf16; the scale comes later).
+#if defined(WEIGHTS_INT8)
+// Weights (k, k + 1) of row n of an int8 weight stage, as two bf16 (exact: the scale comes after the products).
 __device__ __forceinline__ unsigned int weight_pair(const unsigned char* stage, int n, int k) {
-#if defined(WEIGHTS_BF16)
-    return *reinterpret_cast<const unsigned int*>(stage + n * W_STRIDE + 2 * k);
-#else
     const unsigned short q = *reinterpret_cast<const unsigned short*>(stage + n * W_STRIDE + k);
     const __nv_bfloat162 h = __floats2bfloat162_rn((float)(signed char)(q & 0xff), (float)(signed char)(q >> 8));
     return *reinterpret_cast<const unsigned int*>(&h);
-#endif
 }
+#endif
 
 __device__ __forceinline__ void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2]) {
     asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
@@ -93,28 +94,40 @@ __device__ __forceinline__ void mma(float (&d)[4], const unsigned int (&a)[4], c
 __device__ __forceinline__ int warp_row(int warp) { return (warp >> 2) * 32; }
 __device__ __forceinline__ int warp_col(int warp) { return (warp & 3) * 16; }
 
+// Four 8 x 8 bf16 matrices from shared memory, lane l giving the address of row l % 8 of matrix l / 8; register i
+// gets matrix i in the mma fragment layout (this lane: row lane / 4, columns 2 (lane % 4) and the next).
+__device__ __forceinline__ void load_matrices(unsigned int (&r)[4], const void* p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"((unsigned int)__cvta_generic_to_shared(p))
+                 : "memory");
+}
+
 // acc (the warp's 32 x 16 outputs: 2 x 2 tiles of 16 x 8) += a[32 rows][TILE_K] . w[16 rows][TILE_K]^T, where a is
 // bf16 with rows a_stride apart and w a weight stage's first row of the warp. Fragment layouts as in the PTX ISA
 // for m16n8k16: lane = 4 g + t holds A (g, 2t..), (g + 8, 2t..), (g, 2t + 8..), (g + 8, 2t + 8..); B (2t.., g),
-// (2t + 8.., g); C (g, 2t..), (g + 8, 2t..).
+// (2t + 8.., g); C (g, 2t..), (g + 8, 2t..). A (and bf16 B) fragments come with ldmatrix: one instruction for
+// what takes four 4-byte loads.
 __device__ __forceinline__ void multiply_chunk(float (&acc)[2][2][4], const bf16* a, int a_stride, const unsigned char* w) {
-    const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+    const int lane = threadIdx.x & 31, row = lane & 7, matrix = lane >> 3;
 #pragma unroll
     for (int kk = 0; kk < TILE_K; kk += 16) {
         unsigned int af[2][4], bw[2][2];
 #pragma unroll
-        for (int i = 0; i < 2; i++) {
-            const bf16* p = a + (i * 16 + g) * a_stride + kk + 2 * t;
-            af[i][0] = bf16_pair(p);
-            af[i][1] = bf16_pair(p + 8 * a_stride);
-            af[i][2] = bf16_pair(p + 8);
-            af[i][3] = bf16_pair(p + 8 * a_stride + 8);
-        }
+        for (int i = 0; i < 2; i++) // matrices: rows 0-7 and 8-15 of columns kk.., then of kk + 8..
+            load_matrices(af[i], a + (i * 16 + (matrix & 1) * 8 + row) * a_stride + kk + (matrix >> 1) * 8);
+#if defined(WEIGHTS_BF16)
+        unsigned int b[4]; // matrices: tile 0 columns kk.., kk + 8.., then tile 1's
+        load_matrices(b, w + ((matrix >> 1) * 8 + row) * W_STRIDE + 2 * (kk + (matrix & 1) * 8));
+        bw[0][0] = b[0], bw[0][1] = b[1], bw[1][0] = b[2], bw[1][1] = b[3];
+#else
+        const int g = lane >> 2, t = lane & 3;
 #pragma unroll
         for (int j = 0; j < 2; j++) {
             bw[j][0] = weight_pair(w, j * 8 + g, kk + 2 * t);
             bw[j][1] = weight_pair(w, j * 8 + g, kk + 2 * t + 8);
         }
+#endif
 #pragma unroll
         for (int i = 0; i < 2; i++)
 #pragma unroll
@@ -162,38 +175,58 @@ struct LnParams {
 };
 
 // Rows [m0, min(m0 + TILE_M, T)) of x [T, C] (fp32), normalised, into xs as bf16 (rows past T are left as they are:
-// their outputs are never stored). A warp a row at a time, the next row's loads issued before this row's
-// reductions, so their latency is paid about once.
+// their outputs are never stored). A warp takes rows warp + WARPS k two at a time, the next two's loads issued
+// before these two's reductions, so that their latency is paid about once and hidden behind the arithmetic.
 __device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const LnParams& ln, float eps, int T, int m0) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    float2 v[PAIRS], next[PAIRS];
-    auto load = [&](float2 (&dst)[PAIRS], int r) {
-        const float2* row = reinterpret_cast<const float2*>(x + (size_t)(m0 + r) * MODEL_C);
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, rows = min(TILE_M, T - m0);
+    float2 v[2][PAIRS], next[2][PAIRS];
+    auto load = [&](float2 (&dst)[2][PAIRS], int r) { // rows r and r + WARPS, where they exist
 #pragma unroll
-        for (int i = 0; i < PAIRS; i++) dst[i] = row[lane + 32 * i];
-    };
-    if (m0 + warp < T) load(v, warp);
-    for (int r = warp; r < TILE_M && m0 + r < T; r += WARPS) {
-        if (r + WARPS < TILE_M && m0 + r + WARPS < T) load(next, r + WARPS);
-        float s = 0.f;
+        for (int h = 0; h < 2; h++) {
+            if (r + h * WARPS >= rows) continue;
+            const float2* row = reinterpret_cast<const float2*>(x + (size_t)(m0 + r + h * WARPS) * MODEL_C);
 #pragma unroll
-        for (int i = 0; i < PAIRS; i++) s += v[i].x + v[i].y;
-        const float mean = warp_sum(s) * (1.f / MODEL_C);
-        float q = 0.f;
-#pragma unroll
-        for (int i = 0; i < PAIRS; i++) q += (v[i].x - mean) * (v[i].x - mean) + (v[i].y - mean) * (v[i].y - mean);
-        const float rstd = rsqrtf(warp_sum(q) * (1.f / MODEL_C) + eps);
-#pragma unroll
-        for (int i = 0; i < PAIRS; i++) {
-            *reinterpret_cast<__nv_bfloat162*>(xs + r * LN_STRIDE + 2 * (lane + 32 * i)) =
-                __floats2bfloat162_rn((v[i].x - mean) * rstd * ln.gain[i].x + ln.shift[i].x, (v[i].y - mean) * rstd * ln.gain[i].y + ln.shift[i].y);
-            v[i] = next[i];
+            for (int i = 0; i < PAIRS; i++) dst[h][i] = row[lane + 32 * i];
         }
+    };
+    load(v, warp);
+    for (int r = warp; r < rows; r += 2 * WARPS) {
+        if (r + 2 * WARPS < rows) load(next, r + 2 * WARPS);
+        float mean[2], rstd[2];
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            float s = 0.f;
+#pragma unroll
+            for (int i = 0; i < PAIRS; i++) s += v[h][i].x + v[h][i].y;
+            mean[h] = warp_sum(s) * (1.f / MODEL_C);
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            float q = 0.f;
+#pragma unroll
+            for (int i = 0; i < PAIRS; i++)
+                q += (v[h][i].x - mean[h]) * (v[h][i].x - mean[h]) + (v[h][i].y - mean[h]) * (v[h][i].y - mean[h]);
+            rstd[h] = rsqrtf(warp_sum(q) * (1.f / MODEL_C) + eps);
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            if (r + h * WARPS >= rows) continue;
+            bf16* row = xs + (r + h * WARPS) * LN_STRIDE;
+#pragma unroll
+            for (int i = 0; i < PAIRS; i++)
+                *reinterpret_cast<__nv_bfloat162*>(row + 2 * (lane + 32 * i)) =
+                    __floats2bfloat162_rn((v[h][i].x - mean[h]) * rstd[h] * ln.gain[i].x + ln.shift[i].x,
+                                          (v[h][i].y - mean[h]) * rstd[h] * ln.gain[i].y + ln.shift[i].y);
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++)
+#pragma unroll
+            for (int i = 0; i < PAIRS; i++) v[h][i] = next[h][i];
     }
 }
 
-// y [T, N] (bf16) = LayerNorm(x) W^T + b, then GELU where gelu != 0. Grid (N / TILE_N, ceil(T / TILE_M));
-// dynamic shared memory TILE_M * LN_STRIDE * 2 + STAGES * W_STAGE_BYTES (PrefillKernels.LnMatmulSharedBytes).
+// y [T, N] (bf16) = LayerNorm(x) W^T + b, then GELU where gelu != 0. Grid (N / TILE_N, ceil(T / TILE_M)); dynamic
+// shared memory TILE_M * LN_STRIDE * 2 + LN_STAGES * W_STAGE_BYTES (PrefillKernels.LnMatmulSharedBytes).
 extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
     const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
@@ -203,9 +236,10 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
     constexpr int K = MODEL_C, chunks = K / TILE_K;
     const int n0 = blockIdx.x * TILE_N, m0 = blockIdx.y * TILE_M, warp = threadIdx.x >> 5;
-    // The weights do not depend on earlier kernels: their first chunks are copied while those finish.
+    // The weights do not depend on earlier kernels: their first chunks (all of them where shared memory holds them)
+    // are copied while those finish.
 #pragma unroll
-    for (int s = 0; s < STAGES - 1; s++) {
+    for (int s = 0; s < LN_STAGES - 1; s++) {
         if (s < chunks) stage_weights(ws + s * W_STAGE_BYTES, W, K, n0, s * TILE_K);
         commit_copies();
     }
@@ -216,13 +250,13 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
 
     float acc[2][2][4] = {};
     for (int c = 0; c < chunks; c++) {
-        await_copies<STAGES - 2>(); // chunk c has landed
-        __syncthreads();            // for every thread; and chunk c - 1's stage is free again
-        const int next = c + STAGES - 1;
-        if (next < chunks) stage_weights(ws + (next % STAGES) * W_STAGE_BYTES, W, K, n0, next * TILE_K);
+        await_copies<LN_STAGES - 2>(); // chunk c has landed
+        __syncthreads();               // for every thread; and chunk c - 1's stage is free again
+        const int next = c + LN_STAGES - 1;
+        if (next < chunks) stage_weights(ws + (next % LN_STAGES) * W_STAGE_BYTES, W, K, n0, next * TILE_K);
         commit_copies();
         multiply_chunk(acc, xs + warp_row(warp) * LN_STRIDE + c * TILE_K, LN_STRIDE,
-                       ws + (c % STAGES) * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
+                       ws + (c % LN_STAGES) * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
     each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
         v0 += __ldg(bias + col);

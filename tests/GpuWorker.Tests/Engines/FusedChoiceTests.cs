@@ -36,4 +36,13 @@ public class FusedChoiceTests
         var error = Assert.Throws<ArgumentException>(() => FusedEngine.UseFast(FusedEngine.PrefillChoice, "persistent", Fits, TextWriter.Null));
         Assert.Contains("GPTBENCH_FUSED_PREFILL must be 'kernels' or 'torch', got 'persistent'", error.Message);
     }
+
+    [Theory]
+    [InlineData(true, null, 1024, 256)]       // by default ours up to 256 tokens, TorchSharp's above
+    [InlineData(true, "", 128, 128)]          // a context shorter than that: every prompt
+    [InlineData(true, "kernels", 1024, 1024)] // forced: every prompt
+    [InlineData(false, "torch", 1024, 0)]     // forced off, or not fitting: none
+    [InlineData(false, null, 1024, 0)]
+    public void The_prefill_kernels_take_prompts_up_to_a_length(bool ours, string? forced, int positions, int upTo) =>
+        Assert.Equal(upTo, FusedEngine.PrefillKernelsUpTo(ours, forced, positions));
 }
