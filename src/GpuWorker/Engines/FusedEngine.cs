@@ -47,7 +47,7 @@ public sealed class FusedEngine : IEngine
     /// The longest prompt our prefill kernels take by default: longer ones go through the model's TorchSharp ops, whose
     /// cuBLAS products are faster there (BENCHMARKS.md, "The prefill through our kernels").
     /// </summary>
-    internal const int PrefillKernelsLongest = 256;
+    internal const int PrefillKernelsLongest = 128;
 
     /// <summary>
     /// The longest prompt (in a context of <paramref name="positions"/>) the prefill kernels run, 0 for none: every one

@@ -38,8 +38,8 @@ public class FusedChoiceTests
     }
 
     [Theory]
-    [InlineData(true, null, 1024, 256)]       // by default ours up to 256 tokens, TorchSharp's above
-    [InlineData(true, "", 128, 128)]          // a context shorter than that: every prompt
+    [InlineData(true, null, 1024, 128)]       // by default ours up to 128 tokens, TorchSharp's above
+    [InlineData(true, "", 64, 64)]            // a context shorter than that: every prompt
     [InlineData(true, "kernels", 1024, 1024)] // forced: every prompt
     [InlineData(false, "torch", 1024, 0)]     // forced off, or not fitting: none
     [InlineData(false, null, 1024, 0)]
