@@ -51,8 +51,8 @@ public sealed class FusedEngine : IEngine
 
     /// <summary>
     /// The longest prompt (in a context of <paramref name="positions"/>) the prefill kernels run, 0 for none: every one
-    /// where the environment forces them (<paramref name="forced"/> is the choice's fast kind), none where they do not
-    /// fit or the environment forces TorchSharp (<paramref name="ours"/> false), else up to <see cref="PrefillKernelsLongest"/>.
+    /// where the environment forces them (<paramref name="forced"/> is the choice's fast kind), none where they are not
+    /// expected faster or the environment forces TorchSharp (<paramref name="ours"/> false), else up to <see cref="PrefillKernelsLongest"/>.
     /// </summary>
     internal static int PrefillKernelsUpTo(bool ours, string? forced, int positions) =>
         !ours ? 0 : forced == PrefillChoice.Fast ? positions : Math.Min(positions, PrefillKernelsLongest);
@@ -79,7 +79,8 @@ public sealed class FusedEngine : IEngine
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
         var forcedPrefill = Environment.GetEnvironmentVariable(PrefillChoice.Variable);
-        var ours = UseFast(PrefillChoice, forcedPrefill, () => (PrefillKernels.Fits(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), out var why), why), Console.Error);
+        var ours = UseFast(PrefillChoice, forcedPrefill, () => (PrefillKernels.Faster(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(),
+            CudaDriver.Multiprocessors(), PrefillKernelsLongest, out var why), why), Console.Error);
         prefillKernelsUpTo = PrefillKernelsUpTo(ours, forcedPrefill, model.Config.NPositions);
         if (prefillKernelsUpTo > 0)
             prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device); // its graphs are captured in Prepare

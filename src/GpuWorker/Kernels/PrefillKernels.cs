@@ -60,6 +60,20 @@ internal sealed class PrefillKernels : IDisposable
         return reason == "";
     }
 
+    /// <summary>
+    /// Whether the prefill kernels are expected to beat the TorchSharp prefill for prompts up to <paramref name="positions"/>:
+    /// they fit, and the widest product (the MLP's first half, 4 C / TILE_N x positions / TILE_M blocks of one per SM) runs
+    /// in one wave on <paramref name="multiprocessors"/> SMs. gpt2-large's takes two at 128 positions (160 blocks on 132)
+    /// and was measured slower than TorchSharp's, gpt2 and gpt2-medium's faster (BENCHMARKS.md).
+    /// </summary>
+    public static bool Faster(Gpt2Config c, bool int8, int maxSharedBytes, int multiprocessors, int positions, out string reason)
+    {
+        if (!Fits(c, int8, maxSharedBytes, out reason)) return false;
+        var blocks = 4 * c.NEmbd / TileN * ((positions + TileM - 1) / TileM);
+        reason = blocks > multiprocessors ? $"its widest product needs {blocks} blocks at {positions} positions, more than one wave on {multiprocessors} SMs" : "";
+        return reason == "";
+    }
+
     /// <summary>ln_matmul's dynamic shared memory: a tile's rows normalised (bf16, padded), and the weight stages.</summary>
     public static int LnMatmulSharedBytes(int C, bool int8, int stages) => TileM * (C + 8) * 2 + stages * WeightStageBytes(int8);
 

@@ -40,4 +40,15 @@ public class PrefillKernelsTests
     [InlineData(24, 2, 132, 2)]   // never more blocks than chunks
     public void A_products_reduction_is_split_for_about_one_block_per_SM(int tiles, int chunks, int multiprocessors, int splits) =>
         Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, multiprocessors));
+
+    [Theory]
+    [InlineData("gpt2", 128, true, "")]          // its MLP's first half: 48 x 2 blocks
+    [InlineData("gpt2-medium", 128, true, "")]   // 64 x 2
+    [InlineData("gpt2-large", 128, false, "its widest product needs 160 blocks at 128 positions, more than one wave on 132 SMs")]
+    [InlineData("gpt2-large", 64, true, "")]
+    public void The_kernels_are_chosen_where_their_widest_product_runs_in_one_wave(string preset, int positions, bool faster, string reason)
+    {
+        Assert.Equal(faster, PrefillKernels.Faster(Presets.All[preset], false, H100Shared, 132, positions, out var why));
+        Assert.Equal(reason, why);
+    }
 }
