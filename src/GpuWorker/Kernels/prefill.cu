@@ -4,10 +4,10 @@
 //   ln_matmul          y = LayerNorm(x) W^T + b, bf16 [T, N]: QKV, and the MLP's first half with GELU
 //   prefill_attention  causal attention over the T positions; also stores their keys and values in the cache
 //   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
-// before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the prompt's last
-// position's row for the decoder's lm_head, and the decoder's state). The prompt is read from mapped host memory.
-// Compiled with -DMODEL_C=n_embd and -DLN_STAGES; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the positions
-// computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
+// before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the decoder's start: the
+// prompt's last row for its lm_head, its step state and seed). The prompt and seed are read from mapped host memory.
+// Compiled with -DMODEL_C=n_embd and -DLN_STAGES; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the
+// positions computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
 #include "common.cuh"
 
 #if !defined(WEIGHTS_BF16) && !defined(WEIGHTS_INT8)
@@ -72,8 +72,6 @@ __device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int 
 }
 
 // ---- the products -------------------------------------------------------------------------------------------
-
-__device__ __forceinline__ unsigned int bf16_pair(const bf16* p) { return *reinterpret_cast<const unsigned int*>(p); }
 
 #if defined(WEIGHTS_INT8)
 // Weights (k, k + 1) of row n of an int8 weight stage, as two bf16 (exact: the scale comes after the products).
@@ -323,6 +321,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
 #define KEYS 64    // positions staged in shared memory at a time
 #define KV_STRIDE (HEAD_DIM + 8) // bf16 between staged rows (16 bytes of padding, as for the products' tiles)
 #define ATTENTION_THREADS (32 * QUERIES / 16)
+
+__device__ __forceinline__ unsigned int bf16_pair(const bf16* p) { return *reinterpret_cast<const unsigned int*>(p); }
 
 // Two floats as a bf16 pair, the first in the low half.
 __device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
