@@ -74,10 +74,11 @@ __device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int 
 // ---- the products -------------------------------------------------------------------------------------------
 
 #if defined(WEIGHTS_INT8)
-// Weights (k, k + 1) of row n of an int8 weight stage, as two bf16 (exact: the scale comes after the products).
+// Weights (k, k + 1) of row n of an int8 weight stage, as two bf16 (exact: the scale comes after the products);
+// through common.cuh's conversion without a conversion instruction, which runs at a quarter of the FMA rate.
 __device__ __forceinline__ unsigned int weight_pair(const unsigned char* stage, int n, int k) {
-    const unsigned short q = *reinterpret_cast<const unsigned short*>(stage + n * W_STRIDE + k);
-    const __nv_bfloat162 h = __floats2bfloat162_rn((float)(signed char)(q & 0xff), (float)(signed char)(q >> 8));
+    const float4 f = int8x4_to_float4(*reinterpret_cast<const unsigned short*>(stage + n * W_STRIDE + k));
+    const __nv_bfloat162 h = __floats2bfloat162_rn(f.x, f.y);
     return *reinterpret_cast<const unsigned int*>(&h);
 }
 #endif
