@@ -16,9 +16,9 @@ static class EngineSupport
             throw new ArgumentException($"at least one new token is needed, got {newTokens}");
         if (prompt.Length + newTokens > config.NPositions)
             throw new ArgumentException($"{prompt.Length} prompt + {newTokens} new tokens exceed the context of {config.NPositions}");
-        var outside = prompt.FirstOrDefault(t => t < 0 || t >= config.VocabSize, -1);
-        if (outside != -1)
-            throw new ArgumentException($"prompt token {outside} is outside the vocabulary of {config.VocabSize}");
+        var outside = Array.FindIndex(prompt, t => t < 0 || t >= config.VocabSize);
+        if (outside >= 0)
+            throw new ArgumentException($"prompt token {prompt[outside]} is outside the vocabulary of {config.VocabSize}");
     }
 
     public static Tensor OnDevice(Device device, params long[] values) => tensor(values, device: device);

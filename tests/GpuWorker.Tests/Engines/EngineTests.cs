@@ -79,6 +79,8 @@ public sealed class EngineTests : IDisposable
         Assert.Contains("exceed the context", Assert.Throws<ArgumentException>(() => engine.Generate(Prompt, 1020, new SamplingSpec(), 0)).Message);
         Assert.Throws<ArgumentException>(() => engine.Generate([], 4, new SamplingSpec(), 0));
         Assert.Contains("outside the vocabulary", Assert.Throws<ArgumentException>(() => engine.Generate([50257], 4, new SamplingSpec(), 0)).Message);
+        // -1 too: the kernels' embedding would read before the table
+        Assert.Contains("prompt token -1 is outside", Assert.Throws<ArgumentException>(() => engine.Generate([5, -1], 4, new SamplingSpec(), 0)).Message);
     }
 
     [Fact]
