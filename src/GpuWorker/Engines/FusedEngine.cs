@@ -12,8 +12,8 @@ namespace GptBench.GpuWorker.Engines;
 /// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph per step of three
 /// launches (all layers in one persistent kernel, lm_head, sampling), or of 5 L + 3 where the persistent
 /// kernel does not fit the model; weights in bf16 or int8. The prompt's prefill runs through our kernels too
-/// (prefill.cu, one graph per bucketed prompt length), or through the model's TorchSharp ops where they do not
-/// fit, into the same KV cache. Tokens
+/// (prefill.cu; one graph per bucketed prompt length and sampling, from the prompt to the first token) where
+/// they are faster, else through the model's TorchSharp ops captured per bucket, into the same KV cache. Tokens
 /// reach the host through a mapped ring while the GPU runs ahead (a window of steps in flight), so the
 /// GPU never waits for the host and every token is timed when it is really on the host.
 /// </summary>
