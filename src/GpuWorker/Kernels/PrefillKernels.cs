@@ -23,7 +23,7 @@ internal sealed class PrefillKernels : IDisposable
     readonly FusedWeights w;
     readonly Tensor keysAndValues;
     readonly KernelModule module;
-    readonly int multiprocessors, lnStages;
+    readonly int matmulSlots, lnStages; // matmul_residual's blocks resident at once (2 an SM); ln_matmul's weight stages
     readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
     const int TokensAt = 2;
     readonly Tensor x, qkv, att, hidden;
@@ -39,8 +39,7 @@ internal sealed class PrefillKernels : IDisposable
         lnStages = LnStages(c.NEmbd, w.Int8, maxShared);
         module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}", $"LN_STAGES={lnStages}");
         module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
-        module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
-        multiprocessors = CudaDriver.Multiprocessors();
+        matmulSlots = CudaDriver.Multiprocessors() * module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
         start = new MappedInts(TokensAt + c.NPositions);
         long T = c.NPositions, C = c.NEmbd;
         Tensor Buffer(long columns, ScalarType type) => zeros([T, columns], type, device).DetachFromDisposeScope();
@@ -91,9 +90,11 @@ internal sealed class PrefillKernels : IDisposable
 
     /// <summary>
     /// How many blocks share the reduction of a product of <paramref name="tiles"/> output tiles over
-    /// <paramref name="chunks"/> chunks: enough for about one block per SM, at most one chunk each.
+    /// <paramref name="chunks"/> chunks: enough to fill the GPU's <paramref name="slots"/> for resident blocks (at 2 an
+    /// SM, measured faster than 1 over the whole prefill although each product alone is slower: BENCHMARKS.md), at
+    /// most one chunk each.
     /// </summary>
-    public static int Splits(int tiles, int chunks, int multiprocessors) => Math.Clamp(multiprocessors / tiles, 1, chunks);
+    public static int Splits(int tiles, int chunks, int slots) => Math.Clamp(slots / tiles, 1, chunks);
 
     /// <summary>The most positions one prefill computes: the cache's length.</summary>
     public int MaxPositions => c.NPositions;
@@ -163,7 +164,7 @@ internal sealed class PrefillKernels : IDisposable
     {
         var N = (int)m.Weight.shape[0];
         var (columns, rows) = (N / TileN, (T + TileM - 1) / TileM);
-        var splits = Splits(columns * rows, K / TileK, multiprocessors);
+        var splits = Splits(columns * rows, K / TileK, matmulSlots);
         module.Launch("matmul_residual", ((uint)columns, (uint)rows, (uint)splits), Threads, stream, a => a
             .Ptr(Pointers.Of(input)).Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias))
             .Ptr(Pointers.Of(x)).Int(T).Int(N).Int(K),

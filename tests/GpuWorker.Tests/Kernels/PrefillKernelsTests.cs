@@ -34,12 +34,12 @@ public class PrefillKernelsTests
     }
 
     [Theory]
-    [InlineData(24, 12, 132, 5)]  // gpt2's attention projection at 128 positions: 12 x 2 tiles, 5 blocks each
-    [InlineData(24, 48, 132, 5)]  // its MLP down-projection
-    [InlineData(192, 48, 132, 1)] // 1024 positions: more tiles than SMs already
-    [InlineData(24, 2, 132, 2)]   // never more blocks than chunks
-    public void A_products_reduction_is_split_for_about_one_block_per_SM(int tiles, int chunks, int multiprocessors, int splits) =>
-        Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, multiprocessors));
+    [InlineData(24, 12, 264, 11)] // gpt2's attention projection at 128 positions: 12 x 2 tiles on 2 x 132 slots
+    [InlineData(24, 48, 264, 11)] // its MLP down-projection
+    [InlineData(192, 48, 264, 1)] // 1024 positions: as many tiles as slots already
+    [InlineData(24, 2, 264, 2)]   // never more blocks than chunks
+    public void A_products_reduction_is_split_to_fill_the_resident_block_slots(int tiles, int chunks, int slots, int splits) =>
+        Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, slots));
 
     [Theory]
     [InlineData("gpt2", 128, true, "")]          // its MLP's first half: 48 x 2 blocks
