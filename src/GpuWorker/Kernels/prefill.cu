@@ -318,10 +318,9 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
 
 // ---- attention ---------------------------------------------------------------------------------------------
 
-#define QUERIES 64 // positions a block attends from: 16 a warp (the rows of its mma tiles)
-#define KEYS 64    // positions staged in shared memory at a time
+#define QUERIES 64   // positions a block attends from: 16 a warp of each key group (the rows of its mma tiles)
+#define KEYS 64      // keys a group scores at a time
 #define KV_STRIDE (HEAD_DIM + 8) // bf16 between staged rows (16 bytes of padding, as for the products' tiles)
-#define ATTENTION_THREADS (32 * QUERIES / 16)
 
 __device__ __forceinline__ unsigned int bf16_pair(const bf16* p) { return *reinterpret_cast<const unsigned int*>(p); }
 
@@ -335,14 +334,19 @@ __device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
 // with q, k, v from qkv [T, 3C]; also stores those positions' keys and values in the layer's cache (keys and values
 // [H, positions, D] each). Flash-attention style on tensor cores: each warp takes 16 queries, scores a staged tile of
 // keys with mma (q as A, k as B), keeps each row's running max and sum (online softmax, rows spread over the 4
-// lanes of a quad) and adds p v with mma (p from the score fragments, v staged transposed as B).
-extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attention(
-    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
-    constexpr int C = MODEL_C;
+// lanes of a quad) and adds p v with mma (p from the score fragments, v staged transposed as B). With two KEY_GROUPS
+// of warps the block's groups take alternate tiles of keys (so a warp's chain of tiles is half as long), and the
+// second group's partial softmax is merged into the first's at the end.
+template <int KEY_GROUPS>
+__device__ __forceinline__ void attention(const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values,
+                                          bf16* __restrict__ out, int T, int positions) {
+    constexpr int C = MODEL_C, ATTENTION_THREADS = 32 * KEY_GROUPS * QUERIES / 16;
     __shared__ __align__(16) bf16 qs[QUERIES][KV_STRIDE];
-    __shared__ __align__(16) bf16 ks[KEYS][KV_STRIDE];
-    __shared__ __align__(16) bf16 vt[HEAD_DIM][KEYS + 8]; // v transposed: [dimension][key]
+    __shared__ __align__(16) bf16 ks[KEY_GROUPS][KEYS][KV_STRIDE];
+    __shared__ __align__(16) bf16 vt[KEY_GROUPS][HEAD_DIM][KEYS + 8]; // v transposed: [dimension][key]
     const int h = blockIdx.x, q0 = blockIdx.y * QUERIES, lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+    constexpr int WARPS_PER_GROUP = QUERIES / 16;
+    const int group = warp / WARPS_PER_GROUP, qw = warp % WARPS_PER_GROUP; // key group; which 16 queries
     wait_for_previous_kernel();
     allow_next_kernel();
 
@@ -360,11 +364,11 @@ extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attentio
         *reinterpret_cast<uint4*>(&qs[r][d]) = q;
     }
     __syncthreads();
-    const int row0 = q0 + 16 * warp; // this warp's queries: row0 + g and row0 + g + 8
+    const int row0 = q0 + 16 * qw; // this warp's queries: row0 + g and row0 + g + 8
     unsigned int qf[HEAD_DIM / 16][4]; // q as A fragments, one per 16 dimensions
 #pragma unroll
     for (int kk = 0; kk < HEAD_DIM / 16; kk++) {
-        const bf16* p = &qs[16 * warp + g][16 * kk + 2 * t];
+        const bf16* p = &qs[16 * qw + g][16 * kk + 2 * t];
         qf[kk][0] = bf16_pair(p);
         qf[kk][1] = bf16_pair(p + 8 * KV_STRIDE);
         qf[kk][2] = bf16_pair(p + 8);
@@ -375,30 +379,31 @@ extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attentio
     float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f}; // per row; l is this lane's share of the row sum
     const float scale = 0.125f * 1.4426950408889634f; // 1 / sqrt(D), in log2 units for exp2f
     const int end = min(q0 + QUERIES, T);            // keys [0, end)
-    for (int k0 = 0; k0 < end; k0 += KEYS) {
+    for (int k00 = 0; k00 < end; k00 += KEY_GROUPS * KEYS) {
         __syncthreads(); // the previous keys are used up
-        for (int v = threadIdx.x; v < KEYS * HEAD_DIM / 8; v += ATTENTION_THREADS) {
-            const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k0 + r;
+        for (int v = threadIdx.x; v < KEY_GROUPS * KEYS * HEAD_DIM / 8; v += ATTENTION_THREADS) {
+            const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k00 + r, tile = r / KEYS, row = r % KEYS;
             uint4 k = make_uint4(0, 0, 0, 0), val = k;
             if (p < end) {
                 const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
                 k = *reinterpret_cast<const uint4*>(src + C);
                 val = *reinterpret_cast<const uint4*>(src + 2 * C);
             }
-            *reinterpret_cast<uint4*>(&ks[r][d]) = k;
+            *reinterpret_cast<uint4*>(&ks[tile][row][d]) = k;
             const bf16* vv = reinterpret_cast<const bf16*>(&val);
 #pragma unroll
-            for (int e = 0; e < 8; e++) vt[d + e][r] = vv[e];
+            for (int e = 0; e < 8; e++) vt[tile][d + e][row] = vv[e];
         }
         __syncthreads();
-        if (row0 >= T || row0 + 15 < k0) continue; // warp-uniform: no query here, or every key is later
+        const int k0 = k00 + group * KEYS; // this group's tile
+        if (row0 >= T || row0 + 15 < k0 || k0 >= end) continue; // warp-uniform: no query here, or every key is later
 
         float s[KEYS / 8][4] = {};
 #pragma unroll
         for (int j = 0; j < KEYS / 8; j++)
 #pragma unroll
             for (int kk = 0; kk < HEAD_DIM / 16; kk++) {
-                const unsigned int b[2] = {bf16_pair(&ks[8 * j + g][16 * kk + 2 * t]), bf16_pair(&ks[8 * j + g][16 * kk + 2 * t + 8])};
+                const unsigned int b[2] = {bf16_pair(&ks[group][8 * j + g][16 * kk + 2 * t]), bf16_pair(&ks[group][8 * j + g][16 * kk + 2 * t + 8])};
                 mma(s[j], qf[kk], b);
             }
         // Mask later keys; each row's max over the tile (its 4 lanes hold 16 keys each).
@@ -441,9 +446,41 @@ extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attentio
             const unsigned int a[4] = {bf16x2(p[0][0], p[0][1]), bf16x2(p[0][2], p[0][3]), bf16x2(p[1][0], p[1][1]), bf16x2(p[1][2], p[1][3])};
 #pragma unroll
             for (int n = 0; n < HEAD_DIM / 8; n++) {
-                const unsigned int b[2] = {bf16_pair(&vt[8 * n + g][16 * kk + 2 * t]), bf16_pair(&vt[8 * n + g][16 * kk + 2 * t + 8])};
+                const unsigned int b[2] = {bf16_pair(&vt[group][8 * n + g][16 * kk + 2 * t]), bf16_pair(&vt[group][8 * n + g][16 * kk + 2 * t + 8])};
                 mma(o[n], a, b);
             }
+        }
+    }
+    // The second group's max, sum and weighted values through shared memory (the staged keys are used up), lane-major
+    // so that a warp's 32 lanes hit 32 banks; the first group merges them into its own and writes the output.
+    if constexpr (KEY_GROUPS > 1) {
+        __syncthreads();
+        float* spilled = reinterpret_cast<float*>(&ks[0][0][0]);    // o: HEAD_DIM / 8 x 4 values a lane
+        float* stats = reinterpret_cast<float*>(&vt[0][0][0]);      // m and l: 2 + 2 a lane
+        constexpr int LANES = 32 * WARPS_PER_GROUP;
+        const int slot = qw * 32 + lane;
+        if (group == 1) {
+#pragma unroll
+            for (int n = 0; n < HEAD_DIM / 8; n++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) spilled[(4 * n + e) * LANES + slot] = o[n][e];
+#pragma unroll
+            for (int r = 0; r < 2; r++) {
+                stats[r * LANES + slot] = m[r];
+                stats[(2 + r) * LANES + slot] = l[r];
+            }
+        }
+        __syncthreads();
+        if (group == 1) return;
+#pragma unroll
+        for (int r = 0; r < 2; r++) {
+            const float other = stats[r * LANES + slot], top = fmaxf(m[r], other);
+            const float mine = m[r] == -INFINITY ? 0.f : exp2f(m[r] - top), theirs = other == -INFINITY ? 0.f : exp2f(other - top);
+            l[r] = l[r] * mine + stats[(2 + r) * LANES + slot] * theirs;
+#pragma unroll
+            for (int n = 0; n < HEAD_DIM / 8; n++)
+#pragma unroll
+                for (int e = 2 * r; e < 2 * r + 2; e++) o[n][e] = o[n][e] * mine + spilled[(4 * n + e) * LANES + slot] * theirs;
         }
     }
 #pragma unroll
@@ -460,6 +497,17 @@ extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS) prefill_attentio
         for (int n = 0; n < HEAD_DIM / 8; n++)
             *reinterpret_cast<__nv_bfloat162*>(dst + 8 * n + 2 * t) = __floats2bfloat162_rn(o[n][2 * r] / l[r], o[n][2 * r + 1] / l[r]);
     }
+}
+
+// One group of warps while the keys fit one tile (a second would wait idle and cost its merge), two beyond
+// (PrefillKernels.AttentionKeyGroups chooses).
+extern "C" __global__ void __launch_bounds__(32 * QUERIES / 16) prefill_attention_1(
+    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
+    attention<1>(qkv, keys, values, out, T, positions);
+}
+extern "C" __global__ void __launch_bounds__(2 * 32 * QUERIES / 16) prefill_attention_2(
+    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
+    attention<2>(qkv, keys, values, out, T, positions);
 }
 
 // ---- the ends ----------------------------------------------------------------------------------------------

@@ -51,4 +51,14 @@ public class PrefillKernelsTests
         Assert.Equal(faster, PrefillKernels.Faster(Presets.All[preset], false, H100Shared, 132, positions, out var why));
         Assert.Equal(reason, why);
     }
+
+    [Fact]
+    public void Attention_splits_its_keys_between_two_groups_of_warps_only_beyond_one_tile_and_both_kernels_exist()
+    {
+        Assert.Equal(1, PrefillKernels.AttentionKeyGroups(64));
+        Assert.Equal(2, PrefillKernels.AttentionKeyGroups(128));
+        var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "prefill.cu"));
+        foreach (var groups in new[] { 1, 2 })
+            Assert.Contains($"prefill_attention_{groups}(", source);
+    }
 }
