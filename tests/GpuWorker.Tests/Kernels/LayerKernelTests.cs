@@ -6,12 +6,10 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>The persistent layer kernel's launch plan (LayerKernel.PlanFor), on the CPU.</summary>
 public class LayerKernelTests
 {
-    const int H100Shared = 232448; // 227 KiB: what an H100 block may use when it opts in
-
     [Fact]
     public void Gpt2_on_an_H100_gets_a_block_per_SM_three_weight_buffers_and_eleven_slices_a_head()
     {
-        var plan = LayerKernel.PlanFor(Presets.All["gpt2"], weightElementBytes: 2, multiprocessors: 132, H100Shared);
+        var plan = LayerKernel.PlanFor(Presets.All["gpt2"], weightElementBytes: 2, multiprocessors: 132, H100.SharedBytesPerBlock);
         Assert.Equal(132u, plan.Blocks);
         Assert.Equal(11, plan.MaxSlices);                // 132 SMs / 12 heads
         Assert.Equal(24 * 768 * 2, plan.BufferBytes);    // MLP up's 3072 rows over 132 SMs: 24 rows of 768 bf16
@@ -22,8 +20,8 @@ public class LayerKernelTests
     [Fact]
     public void Int8_weights_halve_the_buffers()
     {
-        var bf16 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 2, 132, H100Shared);
-        var int8 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 1, 132, H100Shared);
+        var bf16 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 2, 132, H100.SharedBytesPerBlock);
+        var int8 = LayerKernel.PlanFor(Presets.All["gpt2-medium"], 1, 132, H100.SharedBytesPerBlock);
         Assert.Equal(bf16.BufferBytes, 2 * int8.BufferBytes);
     }
 
@@ -31,9 +29,9 @@ public class LayerKernelTests
     public void A_model_whose_three_buffers_do_not_fit_is_refused_with_the_sizes()
     {
         // gpt2-large in bf16: 39 MLP rows of 1280 x 2 bytes a buffer; three exceed 227 KiB. In int8 they fit.
-        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100Shared));
+        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100.SharedBytesPerBlock));
         Assert.Contains("three weight buffers of 99840 bytes", error.Message);
-        Assert.Equal(39 * 1280, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100Shared).BufferBytes);
+        Assert.Equal(39 * 1280, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100.SharedBytesPerBlock).BufferBytes);
     }
 
     [Theory]
@@ -63,7 +61,7 @@ public class LayerKernelTests
     public void Shapes_the_kernel_cannot_run_are_refused_before_anything_runs(int width, int heads, int layers, int sms, string expected)
     {
         var config = Presets.All["gpt2"] with { NEmbd = width, NHead = heads, NLayer = layers };
-        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(config, 2, sms, H100Shared));
+        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(config, 2, sms, H100.SharedBytesPerBlock));
         Assert.Contains(expected, error.Message);
     }
 }

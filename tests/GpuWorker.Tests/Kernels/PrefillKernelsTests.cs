@@ -6,8 +6,6 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>Which models the prefill kernels (prefill.cu) take, their shared memory and how a product's reduction is split, on the CPU.</summary>
 public class PrefillKernelsTests
 {
-    const int H100Shared = 232448; // 227 KiB: what an H100 block may use when it opts in
-
     [Theory]
     [InlineData("gpt2", false, 13, 219136)]        // 64 rows x (768 + 8) bf16, and every one of the 12 chunks' 64 x 144-byte stages, and one more
     [InlineData("gpt2", true, 13, 165888)]         // int8 stages: 64 x 80 bytes
@@ -16,10 +14,10 @@ public class PrefillKernelsTests
     public void GPT2_small_to_large_fit_an_H100_with_as_many_weight_stages_as_shared_memory_holds(string preset, bool int8, int stages, int shared)
     {
         var c = Presets.All[preset];
-        Assert.Equal(stages, PrefillKernels.LnStages(c.NEmbd, int8, H100Shared));
+        Assert.Equal(stages, PrefillKernels.LnStages(c.NEmbd, int8, H100.SharedBytesPerBlock));
         Assert.Equal(shared, PrefillKernels.LnMatmulSharedBytes(c.NEmbd, int8, stages));
-        Assert.True(shared <= H100Shared);
-        Assert.True(PrefillKernels.Fits(c, int8, H100Shared, out var reason), reason);
+        Assert.True(shared <= H100.SharedBytesPerBlock);
+        Assert.True(PrefillKernels.Fits(c, int8, H100.SharedBytesPerBlock, out var reason), reason);
         Assert.Equal("", reason);
     }
 
@@ -29,7 +27,7 @@ public class PrefillKernelsTests
     public void Models_the_kernels_cannot_run_are_refused_with_the_reason(int width, int heads, bool int8, string expected)
     {
         var config = Presets.All["gpt2"] with { NEmbd = width, NHead = heads };
-        Assert.False(PrefillKernels.Fits(config, int8, H100Shared, out var reason));
+        Assert.False(PrefillKernels.Fits(config, int8, H100.SharedBytesPerBlock, out var reason));
         Assert.Equal(expected, reason);
     }
 
@@ -48,7 +46,7 @@ public class PrefillKernelsTests
     [InlineData("gpt2-large", 64, true, "")]
     public void The_kernels_are_chosen_where_their_widest_product_runs_in_one_wave(string preset, int positions, bool faster, string reason)
     {
-        Assert.Equal(faster, PrefillKernels.Faster(Presets.All[preset], false, H100Shared, 132, positions, out var why));
+        Assert.Equal(faster, PrefillKernels.Faster(Presets.All[preset], false, H100.SharedBytesPerBlock, 132, positions, out var why));
         Assert.Equal(reason, why);
     }
 
