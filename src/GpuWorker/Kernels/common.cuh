@@ -40,6 +40,21 @@ __device__ __forceinline__ void wait_for_previous_kernel() {
 #endif
 }
 
+// Copies from global into shared memory that run while the block computes (cp.async): each thread issues its own,
+// commit_copies() closes them into a group, await_copies<N>() waits for all of this thread's groups but the N most
+// recent (then __syncthreads, for everyone's).
+__device__ __forceinline__ void copy16(void* dst, const void* src) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"((unsigned int)__cvta_generic_to_shared(dst)), "l"(src) : "memory");
+}
+// The same, zeros instead where !valid (the source is not read).
+__device__ __forceinline__ void copy16_or_zeros(void* dst, const void* src, bool valid) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"((unsigned int)__cvta_generic_to_shared(dst)), "l"(src), "r"(valid ? 16 : 0)
+                 : "memory");
+}
+__device__ __forceinline__ void commit_copies() { asm volatile("cp.async.commit_group;" ::: "memory"); }
+template <int PENDING>
+__device__ __forceinline__ void await_copies() { asm volatile("cp.async.wait_group %0;" ::"n"(PENDING) : "memory"); }
+
 // Reductions over a warp and over a block (every thread gets the result; scratch holds 32 floats), by
 // an operation with its identity.
 struct Sum {

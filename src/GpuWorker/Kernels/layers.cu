@@ -173,10 +173,8 @@ struct Split {
 // one cp.async group: the copy runs while the block goes through barriers and other phases.
 template <typename Source>
 __device__ __forceinline__ void copy_pieces(unsigned char* dst, int pieces, Source source) {
-    const unsigned int base = (unsigned int)__cvta_generic_to_shared(dst);
-    for (int i = COPY_THREAD; i >= 0 && i < pieces; i += COPY_THREADS)
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(base + 16 * i), "l"(source(i)) : "memory");
-    asm volatile("cp.async.commit_group;" ::: "memory");
+    for (int i = COPY_THREAD; i >= 0 && i < pieces; i += COPY_THREADS) copy16(dst + 16 * i, source(i));
+    commit_copies();
 }
 
 // The block's rows of W into shared memory.
@@ -189,7 +187,7 @@ __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const
 // Waits until this thread's copies are done but the `pending` most recent, then until every thread's are.
 template <int PENDING>
 __device__ __forceinline__ void wait_for_copies() {
-    asm volatile("cp.async.wait_group %0;" :: "n"(PENDING) : "memory");
+    await_copies<PENDING>();
     __syncthreads();
 }
 

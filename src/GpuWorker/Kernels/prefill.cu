@@ -42,23 +42,14 @@ typedef __nv_bfloat16 bf16;
 #define A_STAGE_BYTES (TILE_M * A_STRIDE * 2)
 #define LN_STRIDE (MODEL_C + 8)                   // bf16 between rows of ln_matmul's normalised input
 
-// ---- copies into shared memory (cp.async: they run while the block computes) --------------------------------
-
-// 16 bytes from global to shared memory; zeros instead where !valid.
-__device__ __forceinline__ void copy16(void* dst, const void* src, bool valid) {
-    const unsigned int d = (unsigned int)__cvta_generic_to_shared(dst);
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(d), "l"(src), "r"(valid ? 16 : 0) : "memory");
-}
-__device__ __forceinline__ void commit_copies() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-template <int PENDING>
-__device__ __forceinline__ void await_copies() { asm volatile("cp.async.wait_group %0;" ::"n"(PENDING) : "memory"); }
+// ---- copies into shared memory (common.cuh's cp.async: they run while the block computes) --------------------
 
 // Rows [n0, n0 + TILE_N) of W [N, K], columns [k0, k0 + TILE_K), into a weight stage.
 __device__ __forceinline__ void stage_weights(unsigned char* dst, const WT* W, int K, int n0, int k0) {
     constexpr int per_row = W_ROW_BYTES / 16;
     for (int i = threadIdx.x; i < TILE_N * per_row; i += THREADS) {
         const int r = i / per_row, v = i % per_row;
-        copy16(dst + r * W_STRIDE + 16 * v, reinterpret_cast<const unsigned char*>(W + (size_t)(n0 + r) * K + k0) + 16 * v, true);
+        copy16(dst + r * W_STRIDE + 16 * v, reinterpret_cast<const unsigned char*>(W + (size_t)(n0 + r) * K + k0) + 16 * v);
     }
 }
 
@@ -67,7 +58,7 @@ __device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int 
     for (int i = threadIdx.x; i < TILE_M * (TILE_K / 8); i += THREADS) {
         const int r = i / (TILE_K / 8), v = i % (TILE_K / 8);
         const bool valid = m0 + r < T;
-        copy16(dst + r * A_STRIDE + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
+        copy16_or_zeros(dst + r * A_STRIDE + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
     }
 }
 
