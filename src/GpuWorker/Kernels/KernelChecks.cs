@@ -269,13 +269,16 @@ public static class KernelChecks
         using var decoder = new FusedDecoder(c, weights, cache.Data, CUDA, persistentLayers: false); // its X and lm_head
         using var prefill = new PrefillKernels(c, weights, cache.Data, CUDA);
         var failed = 0;
+        bool[] kinds = prefill.PersistentFits ? [false, true] : [false]; // five launches a layer, and one persistent launch
+        foreach (var persistent in kinds)
         foreach (var (length, positions) in new[] { (16, 16), (100, 128), (c.NPositions, c.NPositions) })
         {
             using var inner = NewDisposeScope();
             var tokens = randint(0, c.VocabSize, [length], ScalarType.Int64, CUDA);
             cache.Data.fill_(float.NaN); // poisoned: every prompt position must be written
+            decoder.X.fill_(float.NaN);
             prefill.SetPrompt(tokens.cpu().data<long>().Select(t => (int)t).ToArray(), positions, seed: 12345);
-            prefill.Enqueue(stream.Handle, positions, decoder.X, decoder.State, decoder.Seed);
+            foreach (var launch in prefill.Launches(positions, decoder.X, decoder.State, decoder.Seed, persistent)) launch.Enqueue(stream.Handle);
             decoder.LmHead(stream.Handle);
             stream.Synchronize();
             using var refCache = new StaticKvCache(c, ScalarType.Float32, CUDA, c.NPositions);
@@ -286,13 +289,14 @@ public static class KernelChecks
             var torch = int8 ? "" : $", TorchSharp's bf16 prefill {RelativeError(model.Prefill(tokens, torchCache), expected):0.0e+0}";
             var started = decoder.State.cpu().data<int>().ToArray().SequenceEqual([0, length - 1, 0]) && decoder.Seed.item<long>() == 12345;
             var ok = error < 2e-2 && cacheError < 2e-2 && started;
-            output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what + $" {length} tokens as {positions} positions",-52} error {error:0.0e+0}  (cache entries {cacheError:0.0e+0}{torch})");
+            output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what + $" {length} tokens as {positions} positions{(persistent ? ", one launch" : "")}",-52} error {error:0.0e+0}  (cache entries {cacheError:0.0e+0}{torch})");
             if (!ok) failed++;
         }
+        foreach (var persistent in kinds)
         foreach (var positions in new[] { 16, 128, c.NPositions })
         {
             prefill.SetPrompt(Enumerable.Range(0, positions).Select(i => (i * 7919) % c.VocabSize).ToArray(), positions, seed: 1);
-            var launches = prefill.Launches(positions, decoder.X, decoder.State, decoder.Seed).ToList();
+            var launches = prefill.Launches(positions, decoder.X, decoder.State, decoder.Seed, persistent).ToList();
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) { foreach (var l in launches) l.Enqueue(s); decoder.LmHead(s); } });
             var linearFlops = 2.0 * positions * c.NLayer * 12L * c.NEmbd * c.NEmbd; // the four products a layer
             output.WriteLine(Line(true, $"{what} {positions} positions + lm_head ({launches.Count + 1} launches, products {linearFlops / (us.Median * 1e-6) / 1e12:0} TFLOP/s)", 0, us, weights.BytesPerToken(c)));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using TorchSharp;
@@ -11,7 +12,8 @@ namespace GptBench.GpuWorker.Kernels;
 /// bf16 or int8 weights, then the decoder's start: the last position's residual row into its X (for its lm_head),
 /// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read. The
 /// prompt and seed are read from mapped host memory, so a captured graph of these launches serves every prompt up
-/// to its length.
+/// to its length. The same work also runs as one persistent launch (prefill_all: one block an SM, grid barriers between
+/// the steps instead of launches), measured slower and so only where GPTBENCH_PREFILL_LAUNCH=persistent asks for it.
 /// </summary>
 internal sealed class PrefillKernels : IDisposable
 {
@@ -27,6 +29,23 @@ internal sealed class PrefillKernels : IDisposable
     readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
     const int TokensAt = 2;
     readonly Tensor x, qkv, att, hidden;
+    readonly Tensor layerTable; // prefill_all's PrefillLayer per layer
+    readonly Tensor counters;   // prefill_all's barrier and done counters
+    readonly uint persistentBlocks; // prefill_all's grid, 0 where it does not fit
+
+    /// <summary>The environment variable that forces the persistent prefill or the separate launches, to compare them.</summary>
+    public const string LaunchVariable = "GPTBENCH_PREFILL_LAUNCH";
+
+    /// <summary>prefill.cu's PrefillArgs, field for field.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct PersistentArgs
+    {
+        public IntPtr Layers, Wte, WteScale, Wpe, WpeScale, Start;
+        public IntPtr X, Qkv, Att, Hidden, Cache;
+        public IntPtr Last, State, Seed, Counters;
+        public int L, T, Positions, ProjSplits, DownSplits;
+        public float Eps;
+    }
 
     public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
     {
@@ -47,6 +66,43 @@ internal sealed class PrefillKernels : IDisposable
         qkv = Buffer(3 * C, ScalarType.BFloat16);
         att = Buffer(C, ScalarType.BFloat16);
         hidden = Buffer(4 * C, ScalarType.BFloat16);
+        layerTable = tensor(w.Layers.SelectMany(LayerTable).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+        counters = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
+        var resident = module.Reserve("prefill_all", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
+        persistentBlocks = resident >= 1 ? (uint)CudaDriver.Multiprocessors() : 0;
+        Persistent = PersistentChosen(Environment.GetEnvironmentVariable(LaunchVariable), persistentBlocks > 0);
+    }
+
+    /// <summary>
+    /// Whether a prefill runs as one persistent launch: only where <paramref name="forced"/> (the environment's
+    /// <see cref="LaunchVariable"/>) says so and it <paramref name="fits"/> (its blocks all resident at once); five
+    /// launches a layer by default, measured faster (BENCHMARKS.md, "The prefill as one persistent launch").
+    /// </summary>
+    public static bool PersistentChosen(string? forced, bool fits) => forced switch
+    {
+        null or "" or "launches" => false,
+        "persistent" when fits => true,
+        "persistent" => throw new InvalidOperationException("prefill_all: no block of it fits on an SM, so the prefill cannot run as one launch"),
+        _ => throw new ArgumentException($"{LaunchVariable} must be 'persistent' or 'launches', got '{forced}'"),
+    };
+
+    /// <summary>Whether the persistent prefill's blocks can all be resident at once, one an SM.</summary>
+    public bool PersistentFits => persistentBlocks > 0;
+
+    /// <summary>Whether <see cref="Enqueue"/> runs the prefill as one persistent launch rather than five launches a layer.</summary>
+    public bool Persistent { get; }
+
+    /// <summary>prefill.cu's PrefillLayer: two LayerNorms' gain and shift, four products' weights, scales and biases.</summary>
+    public const int PointersPerLayer = 16;
+
+    /// <summary>One layer's pointers in prefill.cu's PrefillLayer order.</summary>
+    static IEnumerable<long> LayerTable(FusedWeights.Layer l)
+    {
+        static IEnumerable<IntPtr> Product(FusedWeights.Matrix m, Tensor bias) => [m.WeightPointer, m.ScalePointer, Pointers.Of(bias)];
+        IntPtr[] pointers = [Pointers.Of(l.Ln1Weight), Pointers.Of(l.Ln1Bias), .. Product(l.Attn, l.AttnBias), .. Product(l.AttnProj, l.AttnProjBias),
+            Pointers.Of(l.Ln2Weight), Pointers.Of(l.Ln2Bias), .. Product(l.Fc, l.FcBias), .. Product(l.MlpProj, l.MlpProjBias)];
+        var table = pointers.Select(p => (long)p).ToArray();
+        return table.Length == PointersPerLayer ? table : throw new InvalidOperationException("layer table out of step with prefill.cu");
     }
 
     /// <summary>Whether prefill.cu fits the model: 64-wide heads (so every width is a multiple of its tiles), and ln_matmul's shared memory.</summary>
@@ -128,15 +184,23 @@ internal sealed class PrefillKernels : IDisposable
     /// </summary>
     public void Enqueue(IntPtr stream, int positions, Tensor last, Tensor state, Tensor seed)
     {
-        foreach (var launch in Launches(positions, last, state, seed)) launch.Enqueue(stream);
+        foreach (var launch in Launches(positions, last, state, seed, Persistent)) launch.Enqueue(stream);
     }
 
     /// <summary>One kernel launch of a prefill: which layer (-1 outside them), what it computes, and the launch.</summary>
     public sealed record Launch(int Layer, string What, Action<IntPtr> Enqueue);
 
-    /// <summary>The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one).</summary>
-    public IEnumerable<Launch> Launches(int positions, Tensor last, Tensor state, Tensor seed)
+    /// <summary>
+    /// The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one):
+    /// one where <paramref name="persistent"/>, else five a layer and the two ends.
+    /// </summary>
+    public IEnumerable<Launch> Launches(int positions, Tensor last, Tensor state, Tensor seed, bool persistent)
     {
+        if (persistent)
+        {
+            yield return PersistentLaunch(positions, last, state, seed);
+            yield break;
+        }
         int T = positions, C = c.NEmbd;
         var eps = (float)c.LayerNormEpsilon;
         yield return new(-1, "embedding", s => module.Launch("prefill_embed", ((uint)T, 1, 1), Threads, s, a => a
@@ -158,6 +222,25 @@ internal sealed class PrefillKernels : IDisposable
         }
         yield return new(-1, "decoder's start", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
             .Ptr(Pointers.Of(x)).Ptr(start.DevicePointer).Ptr(Pointers.Of(last)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(seed))));
+    }
+
+    Launch PersistentLaunch(int T, Tensor last, Tensor state, Tensor seed)
+    {
+        if (persistentBlocks == 0) throw new InvalidOperationException("prefill_all: no block of it fits on an SM");
+        int C = c.NEmbd, rows = (T + TileM - 1) / TileM;
+        var args = new PersistentArgs
+        {
+            Layers = Pointers.Of(layerTable), Wte = w.Wte.WeightPointer, WteScale = w.Wte.ScalePointer, Wpe = w.Wpe.WeightPointer,
+            WpeScale = w.Wpe.ScalePointer, Start = start.DevicePointer,
+            X = Pointers.Of(x), Qkv = Pointers.Of(qkv), Att = Pointers.Of(att), Hidden = Pointers.Of(hidden), Cache = Pointers.Of(keysAndValues),
+            Last = Pointers.Of(last), State = Pointers.Of(state), Seed = Pointers.Of(seed), Counters = Pointers.Of(counters),
+            L = c.NLayer, T = T, Positions = c.NPositions,
+            ProjSplits = Splits(C / TileN * rows, C / TileK, (int)persistentBlocks),
+            DownSplits = Splits(C / TileN * rows, 4 * C / TileK, (int)persistentBlocks),
+            Eps = (float)c.LayerNormEpsilon,
+        };
+        return new(-1, "whole prefill, one persistent launch", s => module.Launch("prefill_all", (persistentBlocks, 1, 1), Threads, s,
+            a => a.Struct(args), (uint)LnMatmulSharedBytes(C, w.Int8, lnStages)));
     }
 
     void LnMatmul(IntPtr stream, int T, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
@@ -183,6 +266,6 @@ internal sealed class PrefillKernels : IDisposable
     public void Dispose()
     {
         start.Dispose();
-        foreach (var t in new[] { x, qkv, att, hidden }) t.Dispose();
+        foreach (var t in new[] { x, qkv, att, hidden, layerTable, counters }) t.Dispose();
     }
 }

@@ -55,6 +55,31 @@ __device__ __forceinline__ void commit_copies() { asm volatile("cp.async.commit_
 template <int PENDING>
 __device__ __forceinline__ void await_copies() { asm volatile("cp.async.wait_group %0;" ::"n"(PENDING) : "memory"); }
 
+// A grid barrier, for kernels whose blocks are all resident at once: every block arrives and waits until all have.
+// The release (after __syncthreads) publishes the whole block's writes, the acquire makes every block's visible to
+// the waiting block. `target` counts the barriers passed times the grid; the launch finds the counter zero (each
+// kernel says who resets it).
+__device__ __forceinline__ void arrive(unsigned int* counter) {
+    __syncthreads();
+    if (threadIdx.x == 0) asm volatile("red.release.gpu.global.add.u32 [%0], 1;" ::"l"(counter) : "memory");
+}
+
+__device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned int target) {
+    if (threadIdx.x == 0) {
+        unsigned int arrived;
+        do {
+            asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(arrived) : "l"(counter) : "memory");
+        } while (arrived < target);
+    }
+    __syncthreads();
+}
+
+__device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& target) {
+    arrive(counter);
+    target += gridDim.x;
+    wait_for(counter, target);
+}
+
 // Reductions over a warp and over a block (every thread gets the result; scratch holds 32 floats), by
 // an operation with its identity.
 struct Sum {

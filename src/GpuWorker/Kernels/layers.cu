@@ -213,34 +213,6 @@ __device__ __forceinline__ float await(const unsigned long long* p, unsigned int
     return value_of(x);
 }
 
-// ---- the grid barrier ------------------------------------------------------------------------------------
-
-// The block adds one to a counter; the release (after __syncthreads) publishes the whole block's writes.
-__device__ __forceinline__ void arrive(unsigned int* counter) {
-    __syncthreads();
-    if (threadIdx.x == 0) asm volatile("red.release.gpu.global.add.u32 [%0], 1;" :: "l"(counter) : "memory");
-}
-
-// Waits until the counter reaches target; what the blocks that counted wrote is visible to the whole block after.
-__device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned int target) {
-    if (threadIdx.x == 0) {
-        unsigned int arrived;
-        do {
-            asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(arrived) : "l"(counter) : "memory");
-        } while (arrived < target);
-    }
-    __syncthreads();
-}
-
-// Every block arrives and waits until all have: `target` counts the barriers passed times the grid. The
-// counter of the other step parity (the previous step's, finished before this kernel started) is reset by
-// block 0 for the next step, so the counters need no kernel of their own.
-__device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& target) {
-    arrive(counter);
-    target += gridDim.x;
-    wait_for(counter, target);
-}
-
 // ---- a matrix-vector product ---------------------------------------------------------------------------
 
 // Where the layer's values go: its residual input and output, its attention projection's sum (and the next
@@ -689,6 +661,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
     const int token = state[0], pos = state[1], step = state[2], parity = step & 1;
     unsigned int* counter = b.counters + parity;
+    // The counter of the other step parity (the previous step's, finished before this kernel started) is reset for
+    // the next step, so the barrier counters need no kernel of their own.
     if (blockIdx.x == 0 && threadIdx.x == 0) b.counters[parity ^ 1] = 0;
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);

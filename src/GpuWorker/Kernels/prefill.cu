@@ -176,7 +176,7 @@ __device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const L
             if (r + h * WARPS >= rows) continue;
             const float2* row = reinterpret_cast<const float2*>(x + (size_t)(m0 + r + h * WARPS) * MODEL_C);
 #pragma unroll
-            for (int i = 0; i < PAIRS; i++) dst[h][i] = row[lane + 32 * i];
+            for (int i = 0; i < PAIRS; i++) dst[h][i] = __ldcg(row + lane + 32 * i); // from L2: other blocks wrote it
         }
     };
     load(v, warp);
@@ -215,27 +215,25 @@ __device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const L
     }
 }
 
-// y [T, N] (bf16) = LayerNorm(x) W^T + b, then GELU where gelu != 0. Grid (N / TILE_N, ceil(T / TILE_M)); dynamic
-// shared memory TILE_M * LN_STRIDE * 2 + LN_STAGES * W_STAGE_BYTES (PrefillKernels.LnMatmulSharedBytes).
-extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
-    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
-    const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
-    bf16* __restrict__ y, int T, int N) {
-    extern __shared__ __align__(16) unsigned char smem[];
+// y [T, N] (bf16) = LayerNorm(x) W^T + b, then GELU where gelu != 0, for the output tile at (n0, m0). Dynamic shared
+// memory TILE_M * LN_STRIDE * 2 + LN_STAGES * W_STAGE_BYTES (PrefillKernels.LnMatmulSharedBytes). In two parts: the
+// weights do not depend on earlier work, so their first chunks (all of them where shared memory holds them) are
+// copied while that finishes; the rest waits for x.
+__device__ __forceinline__ void ln_matmul_weights(unsigned char* smem, const WT* W, int n0) {
+    unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
+#pragma unroll
+    for (int s = 0; s < LN_STAGES - 1; s++) {
+        if (s < MODEL_C / TILE_K) stage_weights(ws + s * W_STAGE_BYTES, W, MODEL_C, n0, s * TILE_K);
+        commit_copies();
+    }
+}
+
+__device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float* x, const LnParams& ln, float eps, const WT* W,
+                                               const float* scale, const float* bias, int gelu, bf16* y, int T, int N, int n0, int m0) {
     bf16* xs = reinterpret_cast<bf16*>(smem);
     unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
     constexpr int K = MODEL_C, chunks = K / TILE_K;
-    const int n0 = blockIdx.x * TILE_N, m0 = blockIdx.y * TILE_M, warp = threadIdx.x >> 5;
-    // The weights do not depend on earlier kernels: their first chunks (all of them where shared memory holds them)
-    // are copied while those finish.
-#pragma unroll
-    for (int s = 0; s < LN_STAGES - 1; s++) {
-        if (s < chunks) stage_weights(ws + s * W_STAGE_BYTES, W, K, n0, s * TILE_K);
-        commit_copies();
-    }
-    const LnParams ln(ln_w, ln_b);
-    wait_for_previous_kernel();
-    allow_next_kernel();
+    const int warp = threadIdx.x >> 5;
     normalise_rows(xs, x, ln, eps, T, m0);
 
     float acc[2][2][4] = {};
@@ -257,26 +255,43 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
         }
         *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
     });
+    __syncthreads(); // shared memory is free for what comes next
+}
+
+// Grid (N / TILE_N, ceil(T / TILE_M)).
+extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
+    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
+    const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
+    bf16* __restrict__ y, int T, int N) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    ln_matmul_weights(smem, W, blockIdx.x * TILE_N);
+    const LnParams ln(ln_w, ln_b);
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, T, N, blockIdx.x * TILE_N, blockIdx.y * TILE_M);
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
 
-// x [T, N] (fp32) += a [T, K] W^T (+ b, added by the first split). Grid (N / TILE_N, ceil(T / TILE_M), splits):
-// split z takes chunks [z chunks / splits, (z + 1) chunks / splits) of K and adds its share with atomics.
-// Dynamic shared memory STAGES * (A_STAGE_BYTES + W_STAGE_BYTES).
-extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
-    const bf16* __restrict__ a, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias,
-    float* __restrict__ x, int T, int N, int K) {
-    extern __shared__ __align__(16) unsigned char smem[];
+// x [T, N] (fp32) += a [T, K] W^T (+ b, added by the first split) for the output tile at (n0, m0): split `split` of
+// `splits` takes chunks [split chunks / splits, (split + 1) chunks / splits) of K and adds its share with atomics.
+// Dynamic shared memory STAGES * (A_STAGE_BYTES + W_STAGE_BYTES). In two parts, as ln_matmul: the weights first
+// (the first group holds them all), then the activations once they are written.
+__device__ __forceinline__ int first_chunk(int K, int split, int splits) { return split * (K / TILE_K) / splits; }
+
+__device__ __forceinline__ void matmul_weights(unsigned char* smem, const WT* W, int K, int n0, int split, int splits) {
     constexpr int STAGE_BYTES = A_STAGE_BYTES + W_STAGE_BYTES;
-    const int n0 = blockIdx.x * TILE_N, m0 = blockIdx.y * TILE_M, warp = threadIdx.x >> 5;
-    const int chunks = K / TILE_K, first = blockIdx.z * chunks / gridDim.z, end = (blockIdx.z + 1) * chunks / gridDim.z;
-    // Weights first, before waiting for the kernel that writes a: the first group holds them all.
+    const int first = first_chunk(K, split, splits), end = first_chunk(K, split + 1, splits);
 #pragma unroll
     for (int s = 0; s < STAGES - 1; s++)
         if (first + s < end) stage_weights(smem + s * STAGE_BYTES + A_STAGE_BYTES, W, K, n0, (first + s) * TILE_K);
-    wait_for_previous_kernel();
-    allow_next_kernel();
+}
+
+__device__ __forceinline__ void matmul_residual_tile(unsigned char* smem, const bf16* a, const WT* W, const float* scale, const float* bias,
+                                                     float* x, int T, int N, int K, int n0, int m0, int split, int splits) {
+    constexpr int STAGE_BYTES = A_STAGE_BYTES + W_STAGE_BYTES;
+    const int warp = threadIdx.x >> 5;
+    const int first = first_chunk(K, split, splits), end = first_chunk(K, split + 1, splits);
 #pragma unroll
     for (int s = 0; s < STAGES - 1; s++) {
         if (first + s < end) stage_activations(reinterpret_cast<bf16*>(smem + s * STAGE_BYTES), a, T, K, m0, (first + s) * TILE_K);
@@ -299,12 +314,24 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
                        stage + A_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
     each_output(acc, scale, T, m0, n0, [&](int row, int col, float v0, float v1) {
-        if (blockIdx.z == 0) {
+        if (split == 0) {
             v0 += __ldg(bias + col);
             v1 += __ldg(bias + col + 1);
         }
         asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" ::"l"(x + (size_t)row * N + col), "f"(v0), "f"(v1) : "memory");
     });
+    __syncthreads(); // shared memory is free for what comes next
+}
+
+// Grid (N / TILE_N, ceil(T / TILE_M), splits).
+extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
+    const bf16* __restrict__ a, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias,
+    float* __restrict__ x, int T, int N, int K) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    matmul_weights(smem, W, K, blockIdx.x * TILE_N, blockIdx.z, gridDim.z);
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    matmul_residual_tile(smem, a, W, scale, bias, x, T, N, K, blockIdx.x * TILE_N, blockIdx.y * TILE_M, blockIdx.z, gridDim.z);
 }
 
 // ---- attention ---------------------------------------------------------------------------------------------
@@ -328,29 +355,30 @@ __device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
 // lanes of a quad) and adds p v with mma (p from the score fragments, v staged transposed as B). With two KEY_GROUPS
 // of warps the block's groups take alternate tiles of keys (so a warp's chain of tiles is half as long), and the
 // second group's partial softmax is merged into the first's at the end.
+#define ATTENTION_THREADS(KEY_GROUPS) (32 * (KEY_GROUPS) * QUERIES / 16)
+// Its shared memory: the queries, then per key group a tile of keys and one of values transposed ([dimension][key]).
+#define ATTENTION_SHARED_BYTES(KEY_GROUPS) (2 * (QUERIES * KV_STRIDE + (KEY_GROUPS) * (KEYS * KV_STRIDE + HEAD_DIM * (KEYS + 8))))
 template <int KEY_GROUPS>
-__device__ __forceinline__ void attention(const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values,
-                                          bf16* __restrict__ out, int T, int positions) {
-    constexpr int C = MODEL_C, ATTENTION_THREADS = 32 * KEY_GROUPS * QUERIES / 16;
-    __shared__ __align__(16) bf16 qs[QUERIES][KV_STRIDE];
-    __shared__ __align__(16) bf16 ks[KEY_GROUPS][KEYS][KV_STRIDE];
-    __shared__ __align__(16) bf16 vt[KEY_GROUPS][HEAD_DIM][KEYS + 8]; // v transposed: [dimension][key]
-    const int h = blockIdx.x, q0 = blockIdx.y * QUERIES, lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+__device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, bf16* keys, bf16* values, bf16* out, int T, int positions,
+                                          int h, int q0) {
+    constexpr int C = MODEL_C, THREADS_USED = ATTENTION_THREADS(KEY_GROUPS);
+    bf16(*qs)[KV_STRIDE] = reinterpret_cast<bf16(*)[KV_STRIDE]>(smem);
+    bf16(*ks)[KEYS][KV_STRIDE] = reinterpret_cast<bf16(*)[KEYS][KV_STRIDE]>(smem + 2 * QUERIES * KV_STRIDE);
+    bf16(*vt)[HEAD_DIM][KEYS + 8] = reinterpret_cast<bf16(*)[HEAD_DIM][KEYS + 8]>(smem + 2 * (QUERIES + KEY_GROUPS * KEYS) * KV_STRIDE);
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     constexpr int WARPS_PER_GROUP = QUERIES / 16;
     const int group = warp / WARPS_PER_GROUP, qw = warp % WARPS_PER_GROUP; // key group; which 16 queries
-    wait_for_previous_kernel();
-    allow_next_kernel();
 
     // This block's positions: keys and values into the cache, queries into shared memory.
-    for (int v = threadIdx.x; v < QUERIES * HEAD_DIM / 8; v += ATTENTION_THREADS) {
+    for (int v = threadIdx.x; v < QUERIES * HEAD_DIM / 8; v += THREADS_USED) {
         const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = q0 + r;
         uint4 q = make_uint4(0, 0, 0, 0);
         if (p < T) {
             const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
             const size_t slot = ((size_t)h * positions + p) * HEAD_DIM + d;
-            *reinterpret_cast<uint4*>(keys + slot) = *reinterpret_cast<const uint4*>(src + C);
-            *reinterpret_cast<uint4*>(values + slot) = *reinterpret_cast<const uint4*>(src + 2 * C);
-            q = *reinterpret_cast<const uint4*>(src);
+            *reinterpret_cast<uint4*>(keys + slot) = __ldcg(reinterpret_cast<const uint4*>(src + C));
+            *reinterpret_cast<uint4*>(values + slot) = __ldcg(reinterpret_cast<const uint4*>(src + 2 * C));
+            q = __ldcg(reinterpret_cast<const uint4*>(src));
         }
         *reinterpret_cast<uint4*>(&qs[r][d]) = q;
     }
@@ -372,13 +400,13 @@ __device__ __forceinline__ void attention(const bf16* __restrict__ qkv, bf16* __
     const int end = min(q0 + QUERIES, T);            // keys [0, end)
     for (int k00 = 0; k00 < end; k00 += KEY_GROUPS * KEYS) {
         __syncthreads(); // the previous keys are used up
-        for (int v = threadIdx.x; v < KEY_GROUPS * KEYS * HEAD_DIM / 8; v += ATTENTION_THREADS) {
+        for (int v = threadIdx.x; v < KEY_GROUPS * KEYS * HEAD_DIM / 8; v += THREADS_USED) {
             const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k00 + r, tile = r / KEYS, row = r % KEYS;
             uint4 k = make_uint4(0, 0, 0, 0), val = k;
             if (p < end) {
                 const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
-                k = *reinterpret_cast<const uint4*>(src + C);
-                val = *reinterpret_cast<const uint4*>(src + 2 * C);
+                k = __ldcg(reinterpret_cast<const uint4*>(src + C));
+                val = __ldcg(reinterpret_cast<const uint4*>(src + 2 * C));
             }
             *reinterpret_cast<uint4*>(&ks[tile][row][d]) = k;
             const bf16* vv = reinterpret_cast<const bf16*>(&val);
@@ -462,9 +490,8 @@ __device__ __forceinline__ void attention(const bf16* __restrict__ qkv, bf16* __
             }
         }
         __syncthreads();
-        if (group == 1) return;
 #pragma unroll
-        for (int r = 0; r < 2; r++) {
+        for (int r = 0; r < 2 && group == 0; r++) {
             const float other = stats[r * LANES + slot], top = fmaxf(m[r], other);
             const float mine = m[r] == -INFINITY ? 0.f : exp2f(m[r] - top), theirs = other == -INFINITY ? 0.f : exp2f(other - top);
             l[r] = l[r] * mine + stats[(2 + r) * LANES + slot] * theirs;
@@ -482,24 +509,29 @@ __device__ __forceinline__ void attention(const bf16* __restrict__ qkv, bf16* __
 #pragma unroll
     for (int r = 0; r < 2; r++) {
         const int row = row0 + g + 8 * r;
-        if (row >= T) continue;
+        if (row >= T || group != 0) continue; // the first group holds the merged rows
         bf16* dst = out + (size_t)row * C + h * HEAD_DIM;
 #pragma unroll
         for (int n = 0; n < HEAD_DIM / 8; n++)
             *reinterpret_cast<__nv_bfloat162*>(dst + 8 * n + 2 * t) = __floats2bfloat162_rn(o[n][2 * r] / l[r], o[n][2 * r + 1] / l[r]);
     }
+    __syncthreads(); // shared memory is free for what comes next
 }
 
 // One group of warps while the keys fit one tile (a second would wait idle and cost its merge), two beyond
 // (PrefillKernels.AttentionKeyGroups chooses).
-extern "C" __global__ void __launch_bounds__(32 * QUERIES / 16) prefill_attention_1(
-    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
-    attention<1>(qkv, keys, values, out, T, positions);
-}
-extern "C" __global__ void __launch_bounds__(2 * 32 * QUERIES / 16) prefill_attention_2(
-    const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, int positions) {
-    attention<2>(qkv, keys, values, out, T, positions);
-}
+// Grid (heads, ceil(T / QUERIES)).
+#define ATTENTION_ENTRY(KEY_GROUPS)                                                                                     \
+    extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS(KEY_GROUPS)) prefill_attention_##KEY_GROUPS(          \
+        const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, \
+        int positions) {                                                                                                \
+        __shared__ __align__(16) unsigned char smem[ATTENTION_SHARED_BYTES(KEY_GROUPS)];                                \
+        wait_for_previous_kernel();                                                                                     \
+        allow_next_kernel();                                                                                            \
+        attention<KEY_GROUPS>(smem, qkv, keys, values, out, T, positions, blockIdx.x, blockIdx.y * QUERIES);           \
+    }
+ATTENTION_ENTRY(1)
+ATTENTION_ENTRY(2)
 
 // ---- the ends ----------------------------------------------------------------------------------------------
 
@@ -510,31 +542,137 @@ struct Start {
     int tokens[1];    // [positions]: the prompt, padded with token 0
 };
 
-// x [T, C] = wte[token] + wpe[position], a block a position.
-extern "C" __global__ void __launch_bounds__(THREADS) prefill_embed(const WT* __restrict__ wte, const float* __restrict__ wte_scale,
-                                                                    const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
-                                                                    const Start* __restrict__ start, float* __restrict__ x) {
-    wait_for_previous_kernel();
-    allow_next_kernel();
-    const int p = blockIdx.x, token = start->tokens[p];
+// x[p] = wte[token] + wpe[p].
+__device__ __forceinline__ void embed_row(const WT* wte, const float* wte_scale, const WT* wpe, const float* wpe_scale, const Start* start,
+                                          float* x, int p) {
+    const int token = start->tokens[p];
     for (int c = threadIdx.x; c < MODEL_C; c += THREADS)
         x[(size_t)p * MODEL_C + c] = weight_at(wte, wte_scale, token, MODEL_C, c) + weight_at(wpe, wpe_scale, p, MODEL_C, c);
 }
 
 // The decoder's start: last [C] = x[length - 1] (its lm_head gives the first token's logits), the step state
 // (token, position, step) = (0, length - 1, 0), and the sampler's seed.
-extern "C" __global__ void __launch_bounds__(THREADS) prefill_last(const float* __restrict__ x, const Start* __restrict__ start,
-                                                                   float* __restrict__ last, int* __restrict__ state,
-                                                                   unsigned long long* __restrict__ seed) {
-    wait_for_previous_kernel();
-    allow_next_kernel();
+__device__ __forceinline__ void start_decoder(const float* x, const Start* start, float* last, int* state, unsigned long long* seed) {
     const int length = start->length;
     const float* row = x + (size_t)(length - 1) * MODEL_C;
-    for (int c = threadIdx.x; c < MODEL_C; c += THREADS) last[c] = row[c];
+    for (int c = threadIdx.x; c < MODEL_C; c += THREADS) last[c] = __ldcg(row + c);
     if (threadIdx.x == 0) {
         state[0] = 0;
         state[1] = length - 1;
         state[2] = 0;
         *seed = start->seed;
+    }
+}
+
+// x [T, C], a block a position.
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_embed(const WT* __restrict__ wte, const float* __restrict__ wte_scale,
+                                                                    const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
+                                                                    const Start* __restrict__ start, float* __restrict__ x) {
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    embed_row(wte, wte_scale, wpe, wpe_scale, start, x, blockIdx.x);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_last(const float* __restrict__ x, const Start* __restrict__ start,
+                                                                   float* __restrict__ last, int* __restrict__ state,
+                                                                   unsigned long long* __restrict__ seed) {
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    start_decoder(x, start, last, state, seed);
+}
+
+// ---- the whole prefill in one launch ------------------------------------------------------------------------
+
+// One layer's parameters as the host lays them out in device memory (PrefillKernels.LayerTable).
+struct PrefillLayer {
+    const float *ln1_w, *ln1_b;
+    const WT* attn; const float *attn_scale, *attn_bias;
+    const WT* proj; const float *proj_scale, *proj_bias;
+    const float *ln2_w, *ln2_b;
+    const WT* fc; const float *fc_scale, *fc_bias;
+    const WT* down; const float *down_scale, *down_bias;
+};
+
+struct PrefillArgs {
+    const PrefillLayer* layers;
+    const WT* wte; const float* wte_scale; const WT* wpe; const float* wpe_scale;
+    const Start* start;
+    float* x; bf16* qkv; bf16* att; bf16* hidden; // the activations: written and read by different blocks
+    bf16* cache;                                  // [L, 2, H, positions, D]
+    float* last; int* state; unsigned long long* seed;
+    unsigned int* counters; // [2]: grid barrier arrivals, then blocks done; zero at launch, zeroed again by the last block done
+    int L, T, positions, proj_splits, down_splits;
+    float eps;
+};
+
+// Everything the separate launches above do, in one launch of one block an SM (all resident: the host checks), its
+// steps separated by grid barriers instead of launches (each of which costs 2..4 us even overlapped): the blocks
+// take a step's tiles in turn, and each block copies the weights of its first tile of the next step before it
+// waits at the barrier, as the separate kernels do before waiting for the previous one. Attention has two key
+// groups whatever T (the block has their threads). Dynamic shared memory: ln_matmul's, the largest.
+extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __grid_constant__ PrefillArgs a) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    constexpr int C = MODEL_C, H = MODEL_C / HEAD_DIM;
+    const int T = a.T, rows = (T + TILE_M - 1) / TILE_M, me = blockIdx.x, blocks = gridDim.x;
+    unsigned int target = 0;
+
+    // Each block's share of a step's tiles; `first` the weight copies of its first one, already issued.
+    const auto ln_step = [&](const float* ln_w, const float* ln_b, const WT* W, const float* scale, const float* bias, int gelu, bf16* y, int N) {
+        const int columns = N / TILE_N;
+        for (int t = me; t < columns * rows; t += blocks) {
+            if (t != me) ln_matmul_weights(smem, W, (t % columns) * TILE_N);
+            ln_matmul_tile(smem, a.x, LnParams(ln_w, ln_b), a.eps, W, scale, bias, gelu, y, T, N, (t % columns) * TILE_N, (t / columns) * TILE_M);
+        }
+    };
+    const auto ln_first = [&](const WT* W, int N) { if (me < N / TILE_N * rows) ln_matmul_weights(smem, W, (me % (N / TILE_N)) * TILE_N); };
+    const auto matmul_step = [&](const bf16* in, const WT* W, const float* scale, const float* bias, int K, int splits) {
+        const int columns = C / TILE_N;
+        for (int t = me; t < columns * rows * splits; t += blocks) {
+            const int n0 = (t % columns) * TILE_N, m0 = (t / columns % rows) * TILE_M, split = t / (columns * rows);
+            if (t != me) matmul_weights(smem, W, K, n0, split, splits);
+            matmul_residual_tile(smem, in, W, scale, bias, a.x, T, C, K, n0, m0, split, splits);
+        }
+    };
+    const auto matmul_first = [&](const WT* W, int K, int splits) {
+        const int columns = C / TILE_N;
+        if (me < columns * rows * splits) matmul_weights(smem, W, K, (me % columns) * TILE_N, me / (columns * rows), splits);
+    };
+
+    // A grid barrier whose block issues the copies of its next tile's weights between arriving and waiting: issued
+    // before arriving, the arriving thread's release would wait for its own copies.
+    const auto sync_copying = [&](auto copy_next) {
+        arrive(a.counters);
+        target += blocks;
+        copy_next();
+        wait_for(a.counters, target);
+    };
+
+    ln_first(a.layers[0].attn, 3 * C);
+    wait_for_previous_kernel();
+    for (int p = me; p < T; p += blocks) embed_row(a.wte, a.wte_scale, a.wpe, a.wpe_scale, a.start, a.x, p);
+    for (int l = 0; l < a.L; l++) {
+        const PrefillLayer& w = a.layers[l];
+        bf16* keys = a.cache + (size_t)l * 2 * H * a.positions * HEAD_DIM;
+        sync_copying([&] { if (l > 0) ln_first(w.attn, 3 * C); }); // layer 0's: issued before waiting for the previous kernel
+        ln_step(w.ln1_w, w.ln1_b, w.attn, w.attn_scale, w.attn_bias, 0, a.qkv, 3 * C);
+        sync_copying([] {});
+        for (int t = me; t < H * rows; t += blocks)
+            attention<2>(smem, a.qkv, keys, keys + (size_t)H * a.positions * HEAD_DIM, a.att, T, a.positions, t % H, (t / H) * QUERIES);
+        sync_copying([&] { matmul_first(w.proj, C, a.proj_splits); });
+        matmul_step(a.att, w.proj, w.proj_scale, w.proj_bias, C, a.proj_splits);
+        sync_copying([&] { ln_first(w.fc, 4 * C); });
+        ln_step(w.ln2_w, w.ln2_b, w.fc, w.fc_scale, w.fc_bias, 1, a.hidden, 4 * C);
+        sync_copying([&] { matmul_first(w.down, 4 * C, a.down_splits); });
+        matmul_step(a.hidden, w.down, w.down_scale, w.down_bias, 4 * C, a.down_splits);
+    }
+    sync_copying([] {});
+    allow_next_kernel();
+    if (me == 0) start_decoder(a.x, a.start, a.last, a.state, a.seed);
+    asm volatile("cp.async.wait_all;" ::: "memory"); // no copy outlives the block
+    // A block counts itself done only once past the last barrier, so when the last one is done no block polls the
+    // barrier's counter any more and both can be zeroed for the next launch (without a launch of their own).
+    if (threadIdx.x == 0 && atomicAdd(a.counters + 1, 1u) == gridDim.x - 1) {
+        a.counters[0] = 0;
+        a.counters[1] = 0;
     }
 }

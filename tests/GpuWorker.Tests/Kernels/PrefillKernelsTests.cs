@@ -56,7 +56,34 @@ public class PrefillKernelsTests
         Assert.Equal(1, PrefillKernels.AttentionKeyGroups(64));
         Assert.Equal(2, PrefillKernels.AttentionKeyGroups(128));
         var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "prefill.cu"));
+        Assert.Contains("prefill_attention_##KEY_GROUPS(", source);
         foreach (var groups in new[] { 1, 2 })
-            Assert.Contains($"prefill_attention_{groups}(", source);
+            Assert.Contains($"\nATTENTION_ENTRY({groups})", source);
+    }
+
+    [Theory]
+    [InlineData(null, true, false)]
+    [InlineData(null, false, false)]
+    [InlineData("", true, false)]
+    [InlineData("launches", true, false)]
+    [InlineData("persistent", true, true)]
+    public void The_prefill_is_one_persistent_launch_only_where_the_environment_asks_and_it_fits(string? forced, bool fits, bool persistent) =>
+        Assert.Equal(persistent, PrefillKernels.PersistentChosen(forced, fits));
+
+    [Fact]
+    public void Forcing_a_persistent_prefill_that_does_not_fit_or_an_unknown_kind_is_an_error_that_names_the_choices()
+    {
+        Assert.Contains("cannot run as one launch", Assert.Throws<InvalidOperationException>(() => PrefillKernels.PersistentChosen("persistent", false)).Message);
+        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.PersistentChosen("fast", true));
+        Assert.Equal("GPTBENCH_PREFILL_LAUNCH must be 'persistent' or 'launches', got 'fast'", e.Message);
+    }
+
+    [Fact]
+    public void The_persistent_prefills_layer_table_has_prefill_cus_sixteen_pointers_a_layer()
+    {
+        var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "prefill.cu"));
+        var layer = source[source.IndexOf("struct PrefillLayer {")..];
+        layer = layer[..layer.IndexOf("};")];
+        Assert.Equal(PrefillKernels.PointersPerLayer, layer.Count(ch => ch == '*'));
     }
 }
