@@ -607,8 +607,8 @@ struct PrefillArgs {
 
 // Everything the separate launches above do, in one launch of one block an SM (all resident: the host checks), its
 // steps separated by grid barriers instead of launches (each of which costs 2..4 us even overlapped): the blocks
-// take a step's tiles in turn, and each block copies the weights of its first tile of the next step before it
-// waits at the barrier, as the separate kernels do before waiting for the previous one. Attention has two key
+// take a step's tiles in turn, and each block copies the weights of its first tile of the next step while it
+// waits at the barrier, as the separate kernels do while waiting for the previous one. Attention has two key
 // groups whatever T (the block has their threads). Dynamic shared memory: ln_matmul's, the largest.
 extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __grid_constant__ PrefillArgs a) {
     extern __shared__ __align__(16) unsigned char smem[];
@@ -616,7 +616,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __gri
     const int T = a.T, rows = (T + TILE_M - 1) / TILE_M, me = blockIdx.x, blocks = gridDim.x;
     unsigned int target = 0;
 
-    // Each block's share of a step's tiles; `first` the weight copies of its first one, already issued.
+    // Each block's share of a step's tiles (the weight copies of its first one already issued by the *_first below).
     const auto ln_step = [&](const float* ln_w, const float* ln_b, const WT* W, const float* scale, const float* bias, int gelu, bf16* y, int N) {
         const int columns = N / TILE_N;
         for (int t = me; t < columns * rows; t += blocks) {
