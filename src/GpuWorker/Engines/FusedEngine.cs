@@ -37,11 +37,17 @@ public sealed class FusedEngine : IEngine
     readonly PrefillGraphs? torchPrefill;
     static readonly object PrefillKey = new();
 
-    /// <summary>A part of the engine with a faster kind that may not fit the model, and the environment variable that forces either.</summary>
-    internal sealed record Choice(string Variable, string Fast, string Fallback, string FallbackSaid);
+    /// <summary>
+    /// A part of the engine with a faster kind that may not fit the model, and the environment variable that forces either;
+    /// a kind not yet measured faster (<paramref name="FastByDefault"/> false) runs only where forced.
+    /// </summary>
+    internal sealed record Choice(string Variable, string Fast, string Fallback, string FallbackSaid, bool FastByDefault = true);
 
     internal static readonly Choice LayersChoice = new("GPTBENCH_FUSED_LAYERS", "persistent", "per-kernel", "five launches a layer");
     internal static readonly Choice PrefillChoice = new("GPTBENCH_FUSED_PREFILL", "kernels", "torch", "the prefill through TorchSharp");
+    // Our prefill as one persistent launch: measured slower than five launches a layer (BENCHMARKS.md, "The prefill as one persistent launch").
+    internal static readonly Choice PrefillLaunchChoice = new("GPTBENCH_PREFILL_LAUNCH", "persistent", "launches", "our prefill as five launches a layer",
+        FastByDefault: false);
 
     /// <summary>
     /// The longest prompt our prefill kernels take by default: longer ones go through the model's TorchSharp ops, whose
@@ -82,8 +88,9 @@ public sealed class FusedEngine : IEngine
         var ours = UseFast(PrefillChoice, forcedPrefill, () => (PrefillKernels.Faster(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(),
             CudaDriver.Multiprocessors(), PrefillKernelsLongest, out var why), why), Console.Error);
         prefillKernelsUpTo = PrefillKernelsUpTo(ours, forcedPrefill, model.Config.NPositions);
-        if (prefillKernelsUpTo > 0)
-            prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device); // its graphs are captured in Prepare
+        if (prefillKernelsUpTo > 0) // its graphs are captured in Prepare
+            prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device,
+                persistent: UseFast(PrefillLaunchChoice, () => throw new InvalidOperationException("not the default: never asked")));
         if (prefillKernelsUpTo < model.Config.NPositions)
         {
             torchPrefill = new PrefillGraphs(model, cache, stream);
@@ -97,8 +104,9 @@ public sealed class FusedEngine : IEngine
 
     /// <summary>
     /// The fast kind of <paramref name="choice"/> where it fits the model on this GPU (<paramref name="fits"/>), else the
-    /// fallback, said on <paramref name="log"/>. The variable's value (<paramref name="forced"/>) forces either, to compare
-    /// them; forcing the fast kind where it does not fit fails when it is built, not silently here.
+    /// fallback, said on <paramref name="log"/>; the fallback without asking where the fast kind is not the default. The
+    /// variable's value (<paramref name="forced"/>) forces either, to compare them; forcing the fast kind where it does
+    /// not fit fails when it is built, not silently here.
     /// </summary>
     internal static bool UseFast(Choice choice, string? forced, Func<(bool Fits, string Reason)> fits, TextWriter log)
     {
@@ -106,6 +114,7 @@ public sealed class FusedEngine : IEngine
         if (forced == choice.Fallback) return false;
         if (!string.IsNullOrEmpty(forced))
             throw new ArgumentException($"{choice.Variable} must be '{choice.Fast}' or '{choice.Fallback}', got '{forced}'");
+        if (!choice.FastByDefault) return false;
         var (ok, reason) = fits();
         if (!ok) log.WriteLine($"fused: {choice.FallbackSaid} ({reason})");
         return ok;

@@ -267,7 +267,7 @@ public static class KernelChecks
         using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
         using var cache = new StaticKvCache(c, ScalarType.BFloat16, CUDA, c.NPositions);
         using var decoder = new FusedDecoder(c, weights, cache.Data, CUDA, persistentLayers: false); // its X and lm_head
-        using var prefill = new PrefillKernels(c, weights, cache.Data, CUDA);
+        using var prefill = new PrefillKernels(c, weights, cache.Data, CUDA, persistent: false); // both kinds are checked below
         var failed = 0;
         bool[] kinds = prefill.PersistentFits ? [false, true] : [false]; // five launches a layer, and one persistent launch
         foreach (var persistent in kinds)

@@ -13,7 +13,7 @@ namespace GptBench.GpuWorker.Kernels;
 /// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read. The
 /// prompt and seed are read from mapped host memory, so a captured graph of these launches serves every prompt up
 /// to its length. The same work also runs as one persistent launch (prefill_all: one block an SM, grid barriers between
-/// the steps instead of launches), measured slower and so only where GPTBENCH_PREFILL_LAUNCH=persistent asks for it.
+/// the steps instead of launches), measured slower and so only where asked (FusedEngine.PrefillLaunchChoice).
 /// </summary>
 internal sealed class PrefillKernels : IDisposable
 {
@@ -33,9 +33,6 @@ internal sealed class PrefillKernels : IDisposable
     readonly Tensor counters;   // prefill_all's barrier and done counters
     readonly uint persistentBlocks; // prefill_all's grid, 0 where it does not fit
 
-    /// <summary>The environment variable that forces the persistent prefill or the separate launches, to compare them.</summary>
-    public const string LaunchVariable = "GPTBENCH_PREFILL_LAUNCH";
-
     /// <summary>prefill.cu's PrefillArgs, field for field.</summary>
     [StructLayout(LayoutKind.Sequential)]
     struct PersistentArgs
@@ -47,7 +44,8 @@ internal sealed class PrefillKernels : IDisposable
         public float Eps;
     }
 
-    public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device)
+    /// <summary>The prefill kernels for one model and cache; <paramref name="persistent"/>: <see cref="Enqueue"/> runs one persistent launch.</summary>
+    public PrefillKernels(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistent)
     {
         var maxShared = CudaDriver.MaxSharedBytesPerBlock();
         if (!Fits(config, weights.Int8, maxShared, out var reason))
@@ -68,23 +66,21 @@ internal sealed class PrefillKernels : IDisposable
         hidden = Buffer(4 * C, ScalarType.BFloat16);
         layerTable = tensor(w.Layers.SelectMany(LayerTable).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
         counters = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
-        var resident = module.Reserve("prefill_all", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
-        persistentBlocks = resident >= 1 ? (uint)CudaDriver.Multiprocessors() : 0;
-        Persistent = PersistentChosen(Environment.GetEnvironmentVariable(LaunchVariable), persistentBlocks > 0);
+        persistentBlocks = PersistentGrid(module.Reserve("prefill_all", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages)),
+            CudaDriver.Multiprocessors(), persistent);
+        Persistent = persistent;
     }
 
     /// <summary>
-    /// Whether a prefill runs as one persistent launch: only where <paramref name="forced"/> (the environment's
-    /// <see cref="LaunchVariable"/>) says so and it <paramref name="fits"/> (its blocks all resident at once); five
-    /// launches a layer by default, measured faster (BENCHMARKS.md, "The prefill as one persistent launch").
+    /// prefill_all's grid: one block an SM where <paramref name="residentPerMultiprocessor"/> says one fits (its blocks must
+    /// all be resident at once), else 0; asking for the <paramref name="persistent"/> prefill where none fits is an error.
     /// </summary>
-    public static bool PersistentChosen(string? forced, bool fits) => forced switch
+    public static uint PersistentGrid(int residentPerMultiprocessor, int multiprocessors, bool persistent)
     {
-        null or "" or "launches" => false,
-        "persistent" when fits => true,
-        "persistent" => throw new InvalidOperationException("prefill_all: no block of it fits on an SM, so the prefill cannot run as one launch"),
-        _ => throw new ArgumentException($"{LaunchVariable} must be 'persistent' or 'launches', got '{forced}'"),
-    };
+        if (residentPerMultiprocessor >= 1) return (uint)multiprocessors;
+        if (persistent) throw new InvalidOperationException("prefill_all: no block of it fits on an SM, so the prefill cannot run as one launch");
+        return 0;
+    }
 
     /// <summary>Whether the persistent prefill's blocks can all be resident at once, one an SM.</summary>
     public bool PersistentFits => persistentBlocks > 0;

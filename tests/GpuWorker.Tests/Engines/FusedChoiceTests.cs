@@ -35,6 +35,21 @@ public class FusedChoiceTests
     {
         var error = Assert.Throws<ArgumentException>(() => FusedEngine.UseFast(FusedEngine.PrefillChoice, "persistent", Fits, TextWriter.Null));
         Assert.Contains("GPTBENCH_FUSED_PREFILL must be 'kernels' or 'torch', got 'persistent'", error.Message);
+        error = Assert.Throws<ArgumentException>(() => FusedEngine.UseFast(FusedEngine.PrefillLaunchChoice, "fast", Fits, TextWriter.Null));
+        Assert.Equal("GPTBENCH_PREFILL_LAUNCH must be 'persistent' or 'launches', got 'fast'", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("launches", false)]
+    [InlineData("persistent", true)]
+    public void The_persistent_prefill_not_measured_faster_runs_only_where_the_environment_asks(string? forced, bool persistent)
+    {
+        var log = new StringWriter();
+        Func<(bool, string)> never = () => throw new InvalidOperationException("must not be asked");
+        Assert.Equal(persistent, FusedEngine.UseFast(FusedEngine.PrefillLaunchChoice, forced, never, log));
+        Assert.Equal("", log.ToString());
     }
 
     [Theory]

@@ -62,21 +62,15 @@ public class PrefillKernelsTests
     }
 
     [Theory]
-    [InlineData(null, true, false)]
-    [InlineData(null, false, false)]
-    [InlineData("", true, false)]
-    [InlineData("launches", true, false)]
-    [InlineData("persistent", true, true)]
-    public void The_prefill_is_one_persistent_launch_only_where_the_environment_asks_and_it_fits(string? forced, bool fits, bool persistent) =>
-        Assert.Equal(persistent, PrefillKernels.PersistentChosen(forced, fits));
+    [InlineData(1, 132, false, 132u)] // one block an SM
+    [InlineData(1, 132, true, 132u)]
+    [InlineData(0, 132, false, 0u)]   // none fits: no persistent prefill, which is fine unless asked for
+    public void The_persistent_prefill_runs_one_block_an_SM_where_one_fits(int resident, int multiprocessors, bool persistent, uint grid) =>
+        Assert.Equal(grid, PrefillKernels.PersistentGrid(resident, multiprocessors, persistent));
 
     [Fact]
-    public void Forcing_a_persistent_prefill_that_does_not_fit_or_an_unknown_kind_is_an_error_that_names_the_choices()
-    {
-        Assert.Contains("cannot run as one launch", Assert.Throws<InvalidOperationException>(() => PrefillKernels.PersistentChosen("persistent", false)).Message);
-        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.PersistentChosen("fast", true));
-        Assert.Equal("GPTBENCH_PREFILL_LAUNCH must be 'persistent' or 'launches', got 'fast'", e.Message);
-    }
+    public void Asking_for_a_persistent_prefill_that_does_not_fit_is_an_error() =>
+        Assert.Contains("cannot run as one launch", Assert.Throws<InvalidOperationException>(() => PrefillKernels.PersistentGrid(0, 132, persistent: true)).Message);
 
     [Fact]
     public void The_persistent_prefills_layer_table_has_prefill_cus_sixteen_pointers_a_layer()
