@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Engines;
 
 /// <summary>
-/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): one CUDA graph per step of three
+/// Decode through our own kernels (Kernels/*.cu, compiled with NVRTC): CUDA graphs of several steps, each three
 /// launches (all layers in one persistent kernel, lm_head, sampling), or of 5 L + 3 where the persistent
 /// kernel does not fit the model; weights in bf16 or int8. The prompt's prefill runs through our kernels too
 /// (prefill.cu; one graph per bucketed prompt length and sampling, from the prompt to the first token) where
@@ -19,8 +19,15 @@ namespace GptBench.GpuWorker.Engines;
 /// </summary>
 public sealed class FusedEngine : IEngine
 {
-    /// <summary>Decode steps enqueued ahead of the token the host waits for.</summary>
+    /// <summary>Decode steps enqueued ahead of the token the host waits for (at least; a graph of several may go further).</summary>
     const int StepsInFlight = 8;
+    /// <summary>
+    /// Decode steps in one graph by default: between graph launches the GPU idles and the next step cannot start its
+    /// weight loads while the last one ends (programmatic dependent launch works only inside a graph).
+    /// GPTBENCH_STEPS_PER_GRAPH sets it, to compare.
+    /// </summary>
+    internal const int DefaultStepsPerGraph = 8, MostStepsPerGraph = 64;
+    internal const string StepsPerGraphVariable = "GPTBENCH_STEPS_PER_GRAPH";
     static readonly TimeSpan TokenTimeout = TimeSpan.FromSeconds(30);
 
     readonly Gpt2 model;
@@ -29,7 +36,8 @@ public sealed class FusedEngine : IEngine
     readonly FusedWeights weights;
     readonly FusedDecoder decoder;
     readonly HostTokenRing ring;
-    readonly Dictionary<SamplingSpec, CudaGraph> graphs = [];
+    readonly Dictionary<SamplingSpec, DecodeGraphs> graphs = [];
+    readonly int stepsPerGraph = StepsPerGraph(Environment.GetEnvironmentVariable(StepsPerGraphVariable));
     // The prefill: ours for prompts up to prefillKernelsUpTo tokens, with a graph per bucketed length; the model's for longer ones.
     readonly int prefillKernelsUpTo;
     readonly PrefillKernels? prefillKernels;
@@ -136,8 +144,13 @@ public sealed class FusedEngine : IEngine
         if (graphs.ContainsKey(sampling)) return;
         stream.MakeCurrent();
         // The kernels allocate nothing, so no warm-up is needed before capture; the graph reads all its inputs from device memory.
-        graphs[sampling] = CudaGraph.Capture(stream, () => decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity));
-        Console.Error.WriteLine($"fused: the decode step is {graphs[sampling].NodeCount} graph nodes");
+        CudaGraph Steps(int n) => CudaGraph.Capture(stream, () =>
+        {
+            for (var i = 0; i < n; i++) decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
+        });
+        var one = Steps(1);
+        graphs[sampling] = new DecodeGraphs(one, Steps(stepsPerGraph));
+        Console.Error.WriteLine($"fused: the decode step is {one.NodeCount} graph nodes, launched {stepsPerGraph} steps a graph");
         foreach (var bucket in PrefillGraphs.BucketsUpTo(prefillKernelsUpTo))
             prefillKernelGraphs[(bucket, sampling)] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket, sampling));
     }
@@ -148,7 +161,7 @@ public sealed class FusedEngine : IEngine
         Prepare(sampling);
         stream.MakeCurrent();
         ring.Clear(newTokens);
-        var graph = graphs[sampling];
+        var decode = graphs[sampling];
         // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
         if (prompt.Length <= prefillKernelsUpTo)
             RunPrefillKernels(prompt, sampling, seed);
@@ -165,14 +178,37 @@ public sealed class FusedEngine : IEngine
         var launched = 1;
         for (var i = 0; i < newTokens; i++)
         {
-            for (; launched < newTokens && launched <= i + StepsInFlight; launched++)
-                graph.Launch();
+            while (launched < newTokens && launched <= i + StepsInFlight)
+            {
+                var steps = StepsInNextGraph(launched, newTokens, stepsPerGraph);
+                (steps == 1 ? decode.OneStep : decode.Steps).Launch();
+                launched += steps;
+            }
             generated[i] = ring.WaitFor(i, stream, TokenTimeout);
             onToken?.Invoke(i, generated[i]);
         }
         stream.Synchronize();
         return generated;
     }
+
+    /// <summary>
+    /// How many decode steps the next graph runs, with <paramref name="launched"/> of a generation's
+    /// <paramref name="newTokens"/> tokens launched (the first comes from the prefill): a whole graph of
+    /// <paramref name="stepsPerGraph"/> while that many are left, else one, so no step runs past the request.
+    /// </summary>
+    internal static int StepsInNextGraph(int launched, int newTokens, int stepsPerGraph) =>
+        newTokens - launched >= stepsPerGraph ? stepsPerGraph : 1;
+
+    /// <summary>Steps a decode graph runs: <paramref name="value"/> (the environment's), or the default where it is unset.</summary>
+    internal static int StepsPerGraph(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return DefaultStepsPerGraph;
+        if (int.TryParse(value, out var steps) && steps is >= 1 and <= MostStepsPerGraph) return steps;
+        throw new ArgumentException($"{StepsPerGraphVariable} must be a whole number from 1 to {MostStepsPerGraph}, got '{value}'");
+    }
+
+    /// <summary>A sampling's decode graphs: one step, and the engine's steps a graph.</summary>
+    sealed record DecodeGraphs(CudaGraph OneStep, CudaGraph Steps);
 
     // The graph of the prompt's bucket, or (longer than every bucket) the same launches unpadded: the host only writes
     // the prompt into mapped memory and launches.
@@ -187,7 +223,7 @@ public sealed class FusedEngine : IEngine
     public void Dispose()
     {
         stream.Synchronize();
-        foreach (var graph in graphs.Values.Concat(prefillKernelGraphs.Values)) graph.Dispose();
+        foreach (var graph in graphs.Values.SelectMany(g => new[] { g.OneStep, g.Steps }).Concat(prefillKernelGraphs.Values)) graph.Dispose();
         prefillKernels?.Dispose();
         torchPrefill?.Dispose();
         ring.Dispose();
