@@ -138,10 +138,12 @@ __device__ __forceinline__ float dot_shared(const uint4* w, const float* x) {
 
 // A block takes `rows` rows of an N x C matrix (every matrix split by rows is, the down-projection stored
 // transposed): of MLP up rows [row0, row0 + rows) of its share of all 4C; of W_attn its share of its head's 3 D
-// rows, its query, key and value (the head's row r is W_attn's row (r / D) C + h D + r % D). A warp takes a
-// unit: a row, or a segment of one when there are fewer rows than warps.
+// rows, its query, key and value (the head's row r is W_attn's row (r / D) C + h D + r % D). `lanes` lanes of a
+// warp take a unit: a row, or a segment of one when there are fewer rows than warps. Where there are more rows
+// than warps, a warp takes two (or four) at once, half (a quarter) of its lanes each, rather than some warps a
+// second row while the others wait: the products are bound by each unit's shuffle reduction, not its loads.
 struct Split {
-    int row0, rows, K, vecs, segments, per_segment, units;
+    int row0, rows, K, vecs, segments, per_segment, units, lanes;
     int head_row, shift, jump; // W_attn: the head's first row, log2 D, C - D; otherwise 0
     __device__ Split(int matrix, const Model& m, const HeadGroup& group, int D) {
         K = m.C;
@@ -153,6 +155,7 @@ struct Split {
         row0 = split_point(n, part, parts);
         rows = split_point(n, part + 1, parts) - row0;
         vecs = K / VEC_ELEMS;
+        lanes = rows <= WARPS ? 32 : rows <= 2 * WARPS ? 16 : 8; // rows <= MAX_ROWS = 4 WARPS
         segments = rows >= WARPS || rows == 0 ? 1 : WARPS / rows;
         per_segment = (vecs + segments - 1) / segments;
         units = rows * segments;
@@ -177,11 +180,19 @@ __device__ __forceinline__ void copy_pieces(unsigned char* dst, int pieces, Sour
     commit_copies();
 }
 
-// The block's rows of W into shared memory.
+// The block's rows of W into shared memory. Piece i is vector i % vecs of row i / vecs; a thread's next piece is
+// COPY_THREADS on, so its (row, vector) advance by a fixed step with a carry instead of a division a piece (a
+// runtime divisor: measured, its address arithmetic was a tenth of the kernel's issue slots).
 __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
-    copy_pieces(dst, g.rows * g.vecs, [&](int i) {
-        return reinterpret_cast<const uint4*>(W + (size_t)g.row(i / g.vecs) * g.K) + i % g.vecs;
-    });
+    const int pieces = g.rows * g.vecs, step_rows = COPY_THREADS / g.vecs, step_vecs = COPY_THREADS % g.vecs;
+    int i = COPY_THREAD, r = i / g.vecs, v = i % g.vecs;
+    for (; i >= 0 && i < pieces; i += COPY_THREADS) {
+        copy16(dst + 16 * i, reinterpret_cast<const uint4*>(W + (size_t)g.row(r) * g.K) + v);
+        r += step_rows;
+        v += step_vecs;
+        if (v >= g.vecs) { v -= g.vecs; r++; }
+    }
+    commit_copies();
 }
 
 // Waits until this thread's copies are done but the `pending` most recent, then until every thread's are.
@@ -258,19 +269,23 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
     return k;
 }
 
-// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): a warp takes
-// a unit at a time.
+// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): each group of
+// g.lanes lanes takes a unit at a time.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
                          float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    for (int unit = warp; unit < g.units; unit += WARPS) {
-        const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
-        const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, per_warp = 32 / g.lanes;
+    const int group = lane / g.lanes, member = lane % g.lanes;
+    for (int first = warp * per_warp; first < g.units; first += WARPS * per_warp) { // the same trips for the whole warp: it shuffles
+        const int unit = first + group;
         float acc = 0.f;
+        if (unit < g.units) {
+            const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
+            const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
 #pragma unroll 4
-        for (int v = v0 + lane; v < v1; v += 32) acc += dot_shared(w + v, xs + v * VEC_ELEMS);
-        acc = warp_sum(acc);
-        if (lane == 0) partials[unit] = acc;
+            for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_shared(w + v, xs + v * VEC_ELEMS);
+        }
+        for (int offset = g.lanes / 2; offset > 0; offset >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, offset);
+        if (member == 0 && unit < g.units) partials[unit] = acc;
     }
     __syncthreads();
     if (threadIdx.x < g.rows) {
