@@ -126,6 +126,23 @@ __device__ __forceinline__ uint4 load_shared(const void* p) {
     return v;
 }
 
+// A normalised input vector in shared memory is kept in VEC_ELEMS / 4 planes of C / PLANES floats: element
+// VEC_ELEMS v + 4 p + e at plane p, position 4 v + e. A lane taking weight vector v then reads its activations
+// as one 16-byte load a plane, neighbouring lanes' loads adjacent: with the natural layout they were 32 or 64
+// bytes apart, and every load cost two or four shared-memory wavefronts.
+#define PLANES (VEC_ELEMS / 4)
+__device__ __forceinline__ int plane_position(int c, int C) {
+    return (c % VEC_ELEMS / 4) * (C / PLANES) + 4 * (c / VEC_ELEMS) + c % 4;
+}
+
+// dot_vec over weight vector v (in shared memory) and its activations from the planes at xs.
+__device__ __forceinline__ float dot_planes(const uint4* w, const float* xs, int v, int C) {
+    uint4 xv[PLANES];
+#pragma unroll
+    for (int p = 0; p < PLANES; p++) xv[p] = load_shared(xs + p * (C / PLANES) + 4 * v);
+    return dot_vec(load_shared(w), reinterpret_cast<const float*>(xv));
+}
+
 // dot_vec over a weight vector and its activations, both in shared memory, each loaded 16 bytes at a time.
 __device__ __forceinline__ float dot_shared(const uint4* w, const float* x) {
     uint4 xv[VEC_ELEMS / 4];
@@ -269,8 +286,8 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
     return k;
 }
 
-// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory): each group of
-// g.lanes lanes takes a unit at a time.
+// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory, in planes): each
+// group of g.lanes lanes takes a unit at a time.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
                          float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, per_warp = 32 / g.lanes;
@@ -282,7 +299,7 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
             const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
             const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
 #pragma unroll 4
-            for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_shared(w + v, xs + v * VEC_ELEMS);
+            for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_planes(w + v, xs, v, g.K);
         }
         for (int offset = g.lanes / 2; offset > 0; offset >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, offset);
         if (member == 0 && unit < g.units) partials[unit] = acc;
@@ -360,26 +377,30 @@ __device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
     return v;
 }
 
-// xs = LayerNorm(xs) over C values, and kept = xs + k.keep_bias before it unless kept is null. Mean and
-// variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual stream is far from constant,
-// so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in fp32 measures it).
+// xs = LayerNorm(xs) over C values, written in planes (plane_position), and kept = xs + k.keep_bias before it
+// unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual
+// stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in
+// fp32 measures it). Each thread keeps its inputs in registers: once the reduction's barrier has passed, every
+// read of xs is done and the planes may overwrite it.
 __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(0.f, 0.f);
+    float x[MAX_PER_THREAD];
 #pragma unroll
     for (int i = 0; i < MAX_PER_THREAD; i++) {
         const int c = threadIdx.x + i * THREADS;
-        if (c < C) {
-            const float x = xs[c];
-            sums.x += x;
-            sums.y += x * x;
-            if (kept != nullptr) kept[c] = x + k.keep_bias[i];
-        }
+        x[i] = c < C ? xs[c] : 0.f;
+        sums.x += x[i];
+        sums.y += x[i] * x[i];
+        if (c < C && kept != nullptr) kept[c] = x[i] + k.keep_bias[i];
     }
     sums = block_sum2(sums, scratch);
     const float mean = sums.x / C;
     const float rstd = rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps);
 #pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) { const int c = threadIdx.x + i * THREADS; if (c < C) xs[c] = (xs[c] - mean) * rstd * k.gain[i] + k.shift[i]; }
+    for (int i = 0; i < MAX_PER_THREAD; i++) {
+        const int c = threadIdx.x + i * THREADS;
+        if (c < C) xs[plane_position(c, C)] = (x[i] - mean) * rstd * k.gain[i] + k.shift[i];
+    }
     __syncthreads();
 }
 
