@@ -23,7 +23,7 @@ sealed class HfEngineProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    public static string ScriptPath => Path.Combine(RepositoryRoot(), "src", "GpuWorker", "hf", "hf_engine.py");
+    public static string ScriptPath => Path.Combine(Repository.Root, "src", "GpuWorker", "hf", "hf_engine.py");
 
     /// <summary>Starts python3 with <paramref name="pythonOptions"/> (e.g. -S) before the script.</summary>
     public static HfEngineProcess Start(params string[] pythonOptions)
@@ -101,13 +101,5 @@ sealed class HfEngineProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "gptbench.slnx")))
-                return dir.FullName;
-        throw new InvalidOperationException($"no gptbench.slnx above {AppContext.BaseDirectory}");
     }
 }
