@@ -26,7 +26,7 @@ switch (args.FirstOrDefault())
     case "check-golden":
         return GoldenCheckCommand.Run(args[1..]);
     case "check-kernels":
-        return KernelChecks.Run(args[1..], Console.Out);
+        return KernelChecks.Run(args[1..], Console.Out, Console.Error);
 }
 
 Fault fault;

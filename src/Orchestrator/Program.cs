@@ -17,7 +17,7 @@ const string usage = """
       compare A B            compare two sweeps, flag regressions (exit 3 when any)
       generate --model M     one streamed generation (--help for its flags)
       check-golden DIR       check every engine against a golden file (docs/correctness.md)
-      check-kernels [MODEL]  check and time each CUDA kernel against TorchSharp (GPU only)
+      check-kernels [MODEL]  check and time each CUDA kernel against TorchSharp (GPU only; --help for its groups)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")

@@ -1,3 +1,4 @@
+using GptBench.CommandLine;
 using System.Diagnostics;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
@@ -17,26 +18,38 @@ public static class KernelChecks
     const double CeilingBytesPerSecond = 3.0e12; // H100 device-to-device copy, GPU-NOTES.md
     const int LaunchesPerGraph = 50, Replays = 7;
 
-    public static int Run(string[] args, TextWriter output)
+    /// <returns>0 when every check passes, 1 when one fails, 2 on bad arguments.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter log)
     {
+        if (args.Any(ParsedCommand.IsHelp))
+        {
+            output.WriteLine(KernelCheckOptions.Usage);
+            return 0;
+        }
+        KernelCheckOptions options;
+        try
+        {
+            options = KernelCheckOptions.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            log.WriteLine($"check-kernels: {e.Message}\n{KernelCheckOptions.Usage}");
+            return 2;
+        }
         TorchRuntime.Initialize();
-        var device = CUDA;
-        var config = Presets.All[args.FirstOrDefault() ?? "gpt2"];
+        var config = options.Model;
         using var stream = new CudaStream(0);
         stream.MakeCurrent();
         manual_seed(1234);
-        // check-kernels [preset] [gemv|attention|sampling|step|prefill ...]: all groups unless some are named.
-        var groups = args.Skip(1).ToHashSet();
-        bool Wanted(string group) => groups.Count == 0 || groups.Contains(group);
         var failed = 0;
-        foreach (var int8 in new[] { false, true })
-            if (Wanted("gemv")) failed += CheckGemv(config, int8, stream, output);
-        if (Wanted("attention")) failed += CheckAttention(config, stream, output);
-        if (Wanted("sampling")) failed += CheckSampling(config, stream, output);
-        foreach (var int8 in new[] { false, true })
-            if (Wanted("step")) failed += CheckStep(config, int8, stream, output);
-        foreach (var int8 in new[] { false, true })
-            if (Wanted("prefill")) failed += CheckPrefill(config, int8, stream, output);
+        foreach (var int8 in options.Int8)
+            if (options.Wanted("gemv")) failed += CheckGemv(config, int8, stream, output);
+        if (options.Wanted("attention")) failed += CheckAttention(config, stream, output);
+        if (options.Wanted("sampling")) failed += CheckSampling(config, stream, output);
+        foreach (var int8 in options.Int8)
+            if (options.Wanted("step")) failed += CheckStep(config, int8, options.PersistentLayers, stream, output);
+        foreach (var int8 in options.Int8)
+            if (options.Wanted("prefill")) failed += CheckPrefill(config, int8, stream, output);
         output.WriteLine(failed == 0 ? "all kernel checks pass" : $"{failed} kernel checks FAIL");
         return failed == 0 ? 0 : 1;
     }
@@ -179,14 +192,14 @@ public static class KernelChecks
     /// A whole step (layers, lm_head, sampling) against Gpt2.Decode in fp32 with the same (rounded) weights and
     /// cache, for the persistent layer kernel and the five-launches-a-layer path; then each timed over positions 0..
     /// </summary>
-    static int CheckStep(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
+    static int CheckStep(Gpt2Config c, bool int8, IReadOnlyList<bool> layerKinds, CudaStream stream, TextWriter output)
     {
         using var scope = NewDisposeScope();
         using var model = PerturbedModel(c);
         using var weights = new FusedWeights(model, int8);
         using var reference = Gpt2.FromWeights(c, ReferenceWeights(model, weights), ScalarType.Float32, CUDA);
         var failed = 0;
-        foreach (var persistent in new[] { true, false })
+        foreach (var persistent in layerKinds)
         {
             if (persistent && !LayerKernel.Fits(c, int8, out var reason))
             {
