@@ -1,5 +1,5 @@
-using GptBench.CommandLine;
 using System.Diagnostics;
+using GptBench.CommandLine;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using GptBench.GpuWorker.Protocol;
@@ -190,7 +190,8 @@ public static class KernelChecks
 
     /// <summary>
     /// A whole step (layers, lm_head, sampling) against Gpt2.Decode in fp32 with the same (rounded) weights and
-    /// cache, for the persistent layer kernel and the five-launches-a-layer path; then each timed over positions 0..
+    /// cache, for each of <paramref name="layerKinds"/> (the persistent layer kernel, five launches a layer); then each
+    /// timed over positions 0..
     /// </summary>
     static int CheckStep(Gpt2Config c, bool int8, IReadOnlyList<bool> layerKinds, CudaStream stream, TextWriter output)
     {

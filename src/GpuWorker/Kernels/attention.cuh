@@ -13,9 +13,7 @@ __device__ __forceinline__ float score_of(const uint4& k, const float* q8) {
         const float2 f = __bfloat1622float2(h[i]);
         a += f.x * q8[2 * i] + f.y * q8[2 * i + 1];
     }
-#pragma unroll
-    for (int o = LANES / 2; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
-    return a;
+    return warp_sum(a, LANES);
 }
 
 // exp(m - to), where m may be -inf (a slice or lane that saw no position) even when `to` is too: the weight of a

@@ -91,10 +91,12 @@ struct Max {
     __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
 };
 
+// warp_reduce and warp_sum reduce over each run of `width` lanes (a power of two up to 32; every lane of a run gets
+// its run's result): the whole warp unless a run of lanes shares one row or position.
 template <typename Op>
-__device__ __forceinline__ float warp_reduce(float v) {
+__device__ __forceinline__ float warp_reduce(float v, int width = 32) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = Op()(v, __shfl_xor_sync(0xffffffffu, v, o));
+    for (int o = width / 2; o > 0; o >>= 1) v = Op()(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
 }
 
@@ -109,7 +111,7 @@ __device__ float block_reduce(float v, float* scratch) {
     return warp_reduce<Op>(v);
 }
 
-__device__ __forceinline__ float warp_sum(float v) { return warp_reduce<Sum>(v); }
+__device__ __forceinline__ float warp_sum(float v, int width = 32) { return warp_reduce<Sum>(v, width); }
 __device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v); }
 __device__ float block_sum(float v, float* scratch) { return block_reduce<Sum>(v, scratch); }
 __device__ float block_max(float v, float* scratch) { return block_reduce<Max>(v, scratch); }

@@ -301,7 +301,7 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
 #pragma unroll 4
             for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_planes(w + v, xs, v, g.K);
         }
-        for (int offset = g.lanes / 2; offset > 0; offset >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, offset);
+        acc = warp_sum(acc, g.lanes);
         if (member == 0 && unit < g.units) partials[unit] = acc;
     }
     __syncthreads();
@@ -641,7 +641,7 @@ __device__ __forceinline__ void add_projection(const unsigned char* piece, const
     for (int base = 0; base < n; base += THREADS) { // the same trips for every thread: the shuffles need the whole warp
         const int i = base + threadIdx.x, v = i % vecs;
         float acc = i < n ? dot_shared(w + i, att + v * VEC_ELEMS) : 0.f;
-        for (int off = vecs / 2; off > 0; off >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, off);
+        acc = warp_sum(acc, vecs);
         if (i < n && v == 0) {
             const int r = i / vecs;
 #if defined(WEIGHTS_INT8)
