@@ -4,13 +4,15 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
-/// sampling.cu's sample_token over a vocabulary of V logits: one block per chunk of at most 1,024 logits
-/// (at least 64 blocks) and the candidate buffer the blocks hand to the last one.
+/// sampling.cu's sample_token over a vocabulary of V logits: one block per chunk of at most 2,048 logits
+/// (at least 32 blocks of 512 threads) and the candidate buffer the blocks hand to the last one. It starts while
+/// the lm_head still runs (programmatic dependent launch), so its blocks hold threads the lm_head's could use:
+/// measured, 32 blocks of 512 decode ~1% faster than 64 of 1,024 (BENCHMARKS.md).
 /// </summary>
 internal sealed class TokenSampler : IDisposable
 {
-    const int MaxChunk = 1024, MinBlocks = 64; // sampling.cu MAX_CHUNK
-    const uint Threads = 1024;                 // sampling.cu THREADS
+    const int MaxChunk = 2048, MinBlocks = 32; // a chunk's keys fit sampling.cu's MAX_STAGED
+    const uint Threads = 512;                  // sampling.cu THREADS
 
     readonly KernelModule module;
     readonly int vocabulary;

@@ -10,9 +10,8 @@
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
 
-#define THREADS 1024 // TokenSampler.Threads
-#define MAX_CHUNK 1024
-#define MAX_STAGED 4096 // candidates the last block copies into shared memory before selecting
+#define THREADS 512 // TokenSampler.Threads
+#define MAX_STAGED 4096 // a block's chunk of keys, or the candidates the last block copies, in shared memory
 
 typedef unsigned long long Key; // 0 is no candidate: every real key is larger
 
