@@ -67,9 +67,11 @@ __device__ __forceinline__ void arrive(unsigned int* counter) {
 __device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned int target) {
     if (threadIdx.x == 0) {
         unsigned int arrived;
-        do {
+        for (;;) { // a 32 ns sleep between polls: measured, int8 step -1.5%, bf16 -0.3% (fewer polls queue at the counter)
             asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(arrived) : "l"(counter) : "memory");
-        } while (arrived < target);
+            if (arrived >= target) break;
+            __nanosleep(32);
+        }
     }
     __syncthreads();
 }
