@@ -11,6 +11,19 @@ namespace GptBench.Analysis.Tests;
 public class PlotTests
 {
     [Fact]
+    public void A_missing_drawing_library_is_named_with_where_to_draw_instead()
+    {
+        // As SkiaSharp fails without libSkiaSharp.so: ScottPlot's first static use throws, the loader's error inside.
+        var failure = new TypeInitializationException("ScottPlot.Fonts", new DllNotFoundException("Unable to load shared library 'libSkiaSharp'"));
+        var message = Figure.MissingDrawingLibrary(failure);
+        Assert.NotNull(message);
+        Assert.Contains("SkiaSharp's native library", message);
+        Assert.Contains("libSkiaSharp", message);
+        Assert.Contains("scripts/gpu-bundle", message);
+        Assert.Null(Figure.MissingDrawingLibrary(new InvalidOperationException("no samples")));
+    }
+
+    [Fact]
     public void The_seed_sweep_draws_its_three_figures_as_png_and_svg_of_the_expected_size()
     {
         using var store = new TestStore();

@@ -1,4 +1,5 @@
 using GptBench.Analysis.Comparison;
+using GptBench.Analysis.Plots;
 using GptBench.Analysis.Queries;
 using GptBench.Analysis.Reports;
 using GptBench.Analysis.Tables;
@@ -104,7 +105,7 @@ public static class AnalysisVerbs
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {Figure.MissingDrawingLibrary(e) ?? e.Message}");
             return Failure;
         }
     }
