@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GptBench.GpuWorker.Tests.Kernels;
 
 /// <summary>
@@ -46,17 +44,7 @@ public sealed class StallLinesTests : IDisposable
         File.WriteAllLines(Path.Combine(dir, "common.cuh"), ["#pragma once", "__device__ void done() {}"]);
     }
 
-    (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", "stall-lines"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error);
-    }
+    static (int Exit, string Output, string Error) Run(params string[] args) => Scripts.Run("python3", "stall-lines", args);
 
     [Fact]
     public void Samples_are_summed_by_source_line_largest_first_with_the_lines_text_and_reasons()

@@ -1,0 +1,49 @@
+namespace GptBench.GpuWorker.Tests.Kernels;
+
+/// <summary>
+/// scripts/gpu-ab, the same-call A/B of kernel variants on a GPU machine, through its --dry-run: which files each
+/// variant puts where in the unpacked app, the alternation of rounds, and the arguments it refuses.
+/// </summary>
+public sealed class GpuAbTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("gpu-ab-").FullName;
+
+    public GpuAbTests()
+    {
+        File.WriteAllText(Path.Combine(dir, "layers.cu"), "// a variant");
+        File.WriteAllText(Path.Combine(dir, "GpuWorker.dll"), "not really an assembly");
+    }
+
+    static (int Exit, string Output, string Error) Run(params string[] args) => Scripts.Run("bash", "gpu-ab", ["--dry-run", .. args]);
+
+    [Fact]
+    public void Kernel_sources_go_into_Kernels_assemblies_beside_the_app_and_variants_alternate_by_round()
+    {
+        var layers = Path.Combine(dir, "layers.cu");
+        var assembly = Path.Combine(dir, "GpuWorker.dll");
+        var (exit, output, error) = Run("--rounds", "2", "base", $"try={layers},{assembly}", "--", "check-kernels", "gpt2", "step");
+        Assert.True(exit == 0, error);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal($"try: {layers} -> Kernels/layers.cu", lines[0]);
+        Assert.Equal($"try: {assembly} -> GpuWorker.dll", lines[1]);
+        Assert.Equal(["=== base 1", "=== try 1", "=== base 2", "=== try 2"], lines.Where(line => line.StartsWith("===")));
+        // The bundle as built runs from the default TMPDIR, a variant from its own.
+        Assert.Matches(@"^TMPDIR=\S+ scripts/gpu-run check-kernels gpt2 step$", lines[3]);
+        Assert.EndsWith("/gpu-ab/try scripts/gpu-run check-kernels gpt2 step", lines[5]);
+    }
+
+    [Theory]
+    [InlineData("no file", "base", "try=MISSING/layers.cu", "--", "check-kernels")]
+    [InlineData("is named twice", "base", "base", "--", "check-kernels")]
+    [InlineData("--rounds takes a positive whole number", "--rounds", "0", "base", "--", "check-kernels")]
+    [InlineData("must be letters, digits", "b@se", "--", "check-kernels")]
+    public void Bad_arguments_are_refused_with_exit_code_2_before_anything_runs(string expected, params string[] args)
+    {
+        var (exit, output, error) = Run(args.Select(a => a.Replace("MISSING", dir + "/missing")).ToArray());
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("===", output);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
