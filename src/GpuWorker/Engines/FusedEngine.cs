@@ -149,7 +149,7 @@ public sealed class FusedEngine : IEngine
             for (var i = 0; i < n; i++) decoder.Step(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
         });
         var one = Steps(1);
-        graphs[sampling] = new DecodeGraphs(one, Steps(stepsPerGraph));
+        graphs[sampling] = new DecodeGraphs(one, stepsPerGraph == 1 ? one : Steps(stepsPerGraph));
         Console.Error.WriteLine($"fused: the decode step is {one.NodeCount} graph nodes, launched {stepsPerGraph} steps a graph");
         foreach (var bucket in PrefillGraphs.BucketsUpTo(prefillKernelsUpTo))
             prefillKernelGraphs[(bucket, sampling)] = CudaGraph.Capture(stream, () => EnqueuePrefill(bucket, sampling));
@@ -223,7 +223,7 @@ public sealed class FusedEngine : IEngine
     public void Dispose()
     {
         stream.Synchronize();
-        foreach (var graph in graphs.Values.SelectMany(g => new[] { g.OneStep, g.Steps }).Concat(prefillKernelGraphs.Values)) graph.Dispose();
+        foreach (var graph in graphs.Values.SelectMany(g => new[] { g.OneStep, g.Steps }).Distinct().Concat(prefillKernelGraphs.Values)) graph.Dispose();
         prefillKernels?.Dispose();
         torchPrefill?.Dispose();
         ring.Dispose();
