@@ -265,7 +265,8 @@ public static class KernelChecks
     /// <summary>
     /// The prefill through prefill.cu against Gpt2.Prefill in fp32 with the same (rounded) weights: the last position's
     /// logits and every prompt position's cache entries, for prompts of a bucket's length, padded to one, and the whole
-    /// context (the bf16 TorchSharp prefill's error beside, for scale); then timed whole, and launch by launch.
+    /// context (the bf16 TorchSharp prefill's error beside, for scale); then timed whole, and launch by launch (the ends,
+    /// the first layer, and the last, which computes the prompt's last position only past its keys and values).
     /// </summary>
     static int CheckPrefill(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
     {
@@ -312,12 +313,13 @@ public static class KernelChecks
             prefill.SetPrompt(Enumerable.Range(0, positions).Select(i => (i * 7919) % c.VocabSize).ToArray(), positions, seed: 1);
             var launches = prefill.Launches(positions, decoder.X, decoder.State, decoder.Seed, persistent).ToList();
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) { foreach (var l in launches) l.Enqueue(s); decoder.LmHead(s); } });
-            var linearFlops = 2.0 * positions * c.NLayer * 12L * c.NEmbd * c.NEmbd; // the four products a layer
+            // The four products a layer (12 C^2 a position), but the last layer's three after QKV (9 C^2) for one position.
+            var linearFlops = 2.0 * c.NEmbd * c.NEmbd * (positions * (12L * c.NLayer - 9) + 9);
             output.WriteLine(Line(true, $"{what} {positions} positions + lm_head ({launches.Count + 1} launches, products {linearFlops / (us.Median * 1e-6) / 1e12:0} TFLOP/s)", 0, us, weights.BytesPerToken(c)));
-            foreach (var launch in launches.Where(l => l.Layer <= 0))
+            foreach (var launch in launches.Where(l => l.Layer <= 0 || l.Layer == c.NLayer - 1)) // the last layer computes less
             {
                 var one = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch.Enqueue(s); });
-                output.WriteLine($"     {(launch.Layer < 0 ? "" : "layer 0: ") + launch.What,-40} {one.Median,8:0.00} us ({one.Min:0.00}..{one.Max:0.00})");
+                output.WriteLine($"     {(launch.Layer < 0 ? "" : $"layer {launch.Layer}: ") + launch.What,-66} {one.Median,8:0.00} us ({one.Min:0.00}..{one.Max:0.00})");
             }
         }
         return failed;

@@ -10,7 +10,8 @@ namespace GptBench.GpuWorker.Kernels;
 /// The prompt's prefill through prefill.cu: the embedding, five launches a layer (LayerNorm + QKV, attention,
 /// projection, LayerNorm + MLP up + GELU, MLP down) with the linear layers on tensor cores over FusedWeights'
 /// bf16 or int8 weights, then the decoder's start: the last position's residual row into its X (for its lm_head),
-/// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read. The
+/// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read; past them the
+/// last layer computes the prompt's last position only (<see cref="LastPositionOnly"/>). The
 /// prompt and seed are read from mapped host memory, so a captured graph of these launches serves every prompt up
 /// to its length. The same work also runs as one persistent launch (prefill_all: one block an SM, grid barriers between
 /// the steps instead of launches), measured slower and so only where asked (FusedEngine.PrefillLaunchChoice).
@@ -31,6 +32,7 @@ internal sealed class PrefillKernels : IDisposable
     readonly Tensor x, qkv, att, hidden;
     readonly Tensor layerTable; // prefill_all's PrefillLayer per layer
     readonly Tensor counters;   // prefill_all's barrier and done counters
+    readonly Tensor promptLength; // [1] int32: the prompt's length, copied by prefill_embed for the last layer's launches
     readonly uint persistentBlocks; // prefill_all's grid, 0 where it does not fit
 
     /// <summary>prefill.cu's PrefillArgs, field for field.</summary>
@@ -66,6 +68,7 @@ internal sealed class PrefillKernels : IDisposable
         hidden = Buffer(4 * C, ScalarType.BFloat16);
         layerTable = tensor(w.Layers.SelectMany(LayerTable).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
         counters = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
+        promptLength = zeros([1], ScalarType.Int32, device).DetachFromDisposeScope();
         persistentBlocks = PersistentGrid(module.Reserve("prefill_all", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages)),
             CudaDriver.Multiprocessors(), persistent);
         Persistent = persistent;
@@ -155,6 +158,18 @@ internal sealed class PrefillKernels : IDisposable
     /// </summary>
     public static int AttentionKeyGroups(int positions) => positions > Keys ? 2 : 1;
 
+    /// <summary>
+    /// Whether <paramref name="layer"/>'s launches past its QKV compute the prompt's last position only: in the last layer,
+    /// whose keys and values are all the cache needs of it and whose last residual row is all the lm_head reads. Attention
+    /// there still stores every position's keys and values (all its blocks run), but only the block of the last position's
+    /// tile computes outputs; the three products after it run one row tile, that position's row. The position is read on
+    /// the device, since a captured graph serves every prompt length up to its own.
+    /// </summary>
+    public static bool LastPositionOnly(int layer, int layers) => layer == layers - 1;
+
+    /// <summary>A product's row tiles (its grid's y) over <paramref name="positions"/>: one for the prompt's last position alone.</summary>
+    public static int RowTiles(int positions, bool lastPositionOnly) => lastPositionOnly ? 1 : (positions + TileM - 1) / TileM;
+
     /// <summary>The most positions one prefill computes: the cache's length.</summary>
     public int MaxPositions => c.NPositions;
 
@@ -188,7 +203,8 @@ internal sealed class PrefillKernels : IDisposable
 
     /// <summary>
     /// The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one):
-    /// one where <paramref name="persistent"/>, else five a layer and the two ends.
+    /// one where <paramref name="persistent"/> (computing every row of every layer), else five a layer (the last layer's
+    /// past its QKV for the prompt's last position: <see cref="LastPositionOnly"/>) and the two ends.
     /// </summary>
     public IEnumerable<Launch> Launches(int positions, Tensor last, Tensor state, Tensor seed, bool persistent)
     {
@@ -201,24 +217,31 @@ internal sealed class PrefillKernels : IDisposable
         var eps = (float)c.LayerNormEpsilon;
         yield return new(-1, "embedding", s => module.Launch("prefill_embed", ((uint)T, 1, 1), Threads, s, a => a
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
-            .Ptr(start.DevicePointer).Ptr(Pointers.Of(x))));
+            .Ptr(start.DevicePointer).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(promptLength))));
         var layerStride = 2L * c.NHead * c.NPositions * HeadDim * 2; // bytes of one layer's keys + values (bf16)
         for (var l = 0; l < c.NLayer; l++)
         {
             var layer = w.Layers[l];
             var keys = Pointers.Of(keysAndValues) + (nint)(l * layerStride);
-            yield return new(l, "LayerNorm + QKV", s => LnMatmul(s, T, layer.Ln1Weight, layer.Ln1Bias, eps, layer.Attn, layer.AttnBias, gelu: false, qkv));
+            var lastPositionOnly = LastPositionOnly(l, c.NLayer);
+            var onlyLast = lastPositionOnly ? Pointers.Of(promptLength) : IntPtr.Zero; // the kernels' only_last
+            yield return new(l, "LayerNorm + QKV", s => LnMatmul(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps, layer.Attn, layer.AttnBias, gelu: false, qkv));
             var groups = AttentionKeyGroups(T);
-            yield return new(l, "attention", s => module.Launch($"prefill_attention_{groups}", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1),
+            var attention = lastPositionOnly ? "attention (every cache entry, the last position's tile)" : "attention";
+            yield return new(l, attention, s => module.Launch($"prefill_attention_{groups}", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1),
                 (uint)(32 * groups * Queries / 16), s, a => a
-                .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(keys + (nint)(layerStride / 2)).Ptr(Pointers.Of(att)).Int(T).Int(c.NPositions)));
-            yield return new(l, "projection", s => MatmulResidual(s, T, att, layer.AttnProj, layer.AttnProjBias, C));
-            yield return new(l, "LayerNorm + MLP up + GELU", s => LnMatmul(s, T, layer.Ln2Weight, layer.Ln2Bias, eps, layer.Fc, layer.FcBias, gelu: true, hidden));
-            yield return new(l, "MLP down", s => MatmulResidual(s, T, hidden, layer.MlpProj, layer.MlpProjBias, 4 * C));
+                .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(keys + (nint)(layerStride / 2)).Ptr(Pointers.Of(att)).Int(T).Int(c.NPositions).Ptr(onlyLast)));
+            yield return new(l, What("projection", lastPositionOnly), s => MatmulResidual(s, T, onlyLast, att, layer.AttnProj, layer.AttnProjBias, C));
+            yield return new(l, What("LayerNorm + MLP up + GELU", lastPositionOnly),
+                s => LnMatmul(s, T, onlyLast, layer.Ln2Weight, layer.Ln2Bias, eps, layer.Fc, layer.FcBias, gelu: true, hidden));
+            yield return new(l, What("MLP down", lastPositionOnly), s => MatmulResidual(s, T, onlyLast, hidden, layer.MlpProj, layer.MlpProjBias, 4 * C));
         }
         yield return new(-1, "decoder's start", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
             .Ptr(Pointers.Of(x)).Ptr(start.DevicePointer).Ptr(Pointers.Of(last)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(seed))));
     }
+
+    /// <summary>A product's label, saying where it computes one row.</summary>
+    static string What(string step, bool lastPositionOnly) => lastPositionOnly ? $"{step} (last position)" : step;
 
     Launch PersistentLaunch(int T, Tensor last, Tensor state, Tensor seed)
     {
@@ -239,29 +262,31 @@ internal sealed class PrefillKernels : IDisposable
             a => a.Struct(args), (uint)LnMatmulSharedBytes(C, w.Int8, lnStages)));
     }
 
-    void LnMatmul(IntPtr stream, int T, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
+    // onlyLast: the prompt's length in device memory where its last position alone is computed (prefill.cu's only_last),
+    // or zero for every position.
+    void LnMatmul(IntPtr stream, int T, IntPtr onlyLast, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
     {
         var N = (int)m.Weight.shape[0];
-        module.Launch("ln_matmul", ((uint)(N / TileN), (uint)((T + TileM - 1) / TileM), 1), Threads, stream, a => a
+        module.Launch("ln_matmul", ((uint)(N / TileN), (uint)RowTiles(T, onlyLast != IntPtr.Zero), 1), Threads, stream, a => a
             .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps)
-            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N),
+            .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N).Ptr(onlyLast),
             (uint)LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
     }
 
-    void MatmulResidual(IntPtr stream, int T, Tensor input, FusedWeights.Matrix m, Tensor bias, int K)
+    void MatmulResidual(IntPtr stream, int T, IntPtr onlyLast, Tensor input, FusedWeights.Matrix m, Tensor bias, int K)
     {
         var N = (int)m.Weight.shape[0];
-        var (columns, rows) = (N / TileN, (T + TileM - 1) / TileM);
+        var (columns, rows) = (N / TileN, RowTiles(T, onlyLast != IntPtr.Zero));
         var splits = Splits(columns * rows, K / TileK, matmulSlots);
         module.Launch("matmul_residual", ((uint)columns, (uint)rows, (uint)splits), Threads, stream, a => a
             .Ptr(Pointers.Of(input)).Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias))
-            .Ptr(Pointers.Of(x)).Int(T).Int(N).Int(K),
+            .Ptr(Pointers.Of(x)).Int(T).Int(N).Int(K).Ptr(onlyLast),
             (uint)MatmulSharedBytes(w.Int8));
     }
 
     public void Dispose()
     {
         start.Dispose();
-        foreach (var t in new[] { x, qkv, att, hidden, layerTable, counters }) t.Dispose();
+        foreach (var t in new[] { x, qkv, att, hidden, layerTable, counters, promptLength }) t.Dispose();
     }
 }

@@ -6,6 +6,12 @@
 //   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
 // before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the decoder's start: the
 // prompt's last row for its lm_head, its step state and seed). The prompt and seed are read from mapped host memory.
+// The last layer's keys and values are all the cache needs of it, and the prompt's last row of x all the lm_head
+// reads; so there (the launches' only_last: the prompt's length, which prefill_embed copies from the host's Start
+// into device memory, as it is known on the device only, a graph
+// serving every length up to T) QKV still runs over all T positions, attention stores every position's keys and
+// values but computes outputs only in the tile of the prompt's last position, and the three products after it
+// compute that position's row alone. prefill_all (the same in one launch) computes every row of every layer.
 // Compiled with -DMODEL_C=n_embd and -DLN_STAGES; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the
 // positions computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
 #include "common.cuh"
@@ -18,6 +24,19 @@
 #endif
 
 typedef __nv_bfloat16 bf16;
+
+// The generation's start as the host writes it into mapped memory before launching a prefill.
+struct Start {
+    int length;       // the prompt's tokens
+    unsigned int seed; // the sampler's (Sampler.SeedValue)
+    int tokens[1];    // [positions]: the prompt, padded with token 0
+};
+
+// The prompt's last position, all the last layer computes past its keys and values (see above), from the length
+// prefill_embed copied: a kernel reads it before waiting for the previous one (prefill_embed ran long before), from
+// device memory. Read by every block from the host's Start instead, it made each of the three one-row products
+// take 4..22 us instead of 2.3..5 (measured: BENCHMARKS.md, "The prefill's last layer for its last position ...").
+__device__ __forceinline__ int last_position(const int* length) { return *length - 1; }
 
 #define HEAD_DIM 64
 #define THREADS 256 // 8 warps; in the products each takes 32 x 16 of the block's tile (2 x 4 warps)
@@ -262,17 +281,18 @@ __device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float*
     __syncthreads(); // shared memory is free for what comes next
 }
 
-// Grid (N / TILE_N, ceil(T / TILE_M)).
+// Grid (N / TILE_N, ceil(T / TILE_M)); where only_last is set, (N / TILE_N, 1) for the prompt's last row alone.
 extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
     const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
-    bf16* __restrict__ y, int T, int N) {
+    bf16* __restrict__ y, int T, int N, const int* __restrict__ only_last) {
     extern __shared__ __align__(16) unsigned char smem[];
+    const int m0 = only_last ? last_position(only_last) : blockIdx.y * TILE_M, end = only_last ? m0 + 1 : T;
     ln_matmul_weights(smem, W, blockIdx.x * TILE_N);
     const LnParams ln(ln_w, ln_b);
     wait_for_previous_kernel();
     allow_next_kernel();
-    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, T, N, blockIdx.x * TILE_N, blockIdx.y * TILE_M);
+    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, end, N, blockIdx.x * TILE_N, m0);
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
@@ -327,15 +347,17 @@ __device__ __forceinline__ void matmul_residual_tile(unsigned char* smem, const 
     __syncthreads(); // shared memory is free for what comes next
 }
 
-// Grid (N / TILE_N, ceil(T / TILE_M), splits).
+// Grid (N / TILE_N, ceil(T / TILE_M), splits); where only_last is set, (N / TILE_N, 1, splits) for the prompt's last
+// row alone (the other rows of x are left as they are).
 extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
     const bf16* __restrict__ a, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias,
-    float* __restrict__ x, int T, int N, int K) {
+    float* __restrict__ x, int T, int N, int K, const int* __restrict__ only_last) {
     extern __shared__ __align__(16) unsigned char smem[];
+    const int m0 = only_last ? last_position(only_last) : blockIdx.y * TILE_M, end = only_last ? m0 + 1 : T;
     matmul_weights(smem, W, K, blockIdx.x * TILE_N, blockIdx.z, gridDim.z);
     wait_for_previous_kernel();
     allow_next_kernel();
-    matmul_residual_tile(smem, a, W, scale, bias, x, T, N, K, blockIdx.x * TILE_N, blockIdx.y * TILE_M, blockIdx.z, gridDim.z);
+    matmul_residual_tile(smem, a, W, scale, bias, x, end, N, K, blockIdx.x * TILE_N, m0, blockIdx.z, gridDim.z);
 }
 
 // ---- attention ---------------------------------------------------------------------------------------------
@@ -352,19 +374,20 @@ __device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
     return *reinterpret_cast<const unsigned int*>(&h);
 }
 
-// out [T, C] (bf16) = causal softmax(q k^T / sqrt(D)) v for head blockIdx.x and positions [QUERIES blockIdx.y, +QUERIES),
-// with q, k, v from qkv [T, 3C]; also stores those positions' keys and values in the layer's cache (keys and values
-// [H, positions, D] each). Flash-attention style on tensor cores: each warp takes 16 queries, scores a staged tile of
-// keys with mma (q as A, k as B), keeps each row's running max and sum (online softmax, rows spread over the 4
-// lanes of a quad) and adds p v with mma (p from the score fragments, v staged transposed as B). With two KEY_GROUPS
-// of warps the block's groups take alternate tiles of keys (so a warp's chain of tiles is half as long), and the
-// second group's partial softmax is merged into the first's at the end.
+// out [T, C] (bf16) = causal softmax(q k^T / sqrt(D)) v for head h and positions [q0, q0 + QUERIES) below `outputs`
+// (T, or fewer in the last layer), with q, k, v from qkv [T, 3C]; also stores the keys and values of those positions
+// below T in the layer's cache (keys and values [H, positions, D] each), whatever `outputs`. Flash-attention style
+// on tensor cores: each warp takes 16 queries, scores a staged tile of keys with mma (q as A, k as B), keeps each
+// row's running max and sum (online softmax, rows spread over the 4 lanes of a quad) and adds p v with mma (p from
+// the score fragments, v staged transposed as B). With two KEY_GROUPS of warps the block's groups take alternate
+// tiles of keys (so a warp's chain of tiles is half as long), and the second group's partial softmax is merged into
+// the first's at the end.
 #define ATTENTION_THREADS(KEY_GROUPS) (32 * (KEY_GROUPS) * QUERIES / 16)
 // Its shared memory: the queries, then per key group a tile of keys and one of values transposed ([dimension][key]).
 #define ATTENTION_SHARED_BYTES(KEY_GROUPS) (2 * (QUERIES * KV_STRIDE + (KEY_GROUPS) * (KEYS * KV_STRIDE + HEAD_DIM * (KEYS + 8))))
 template <int KEY_GROUPS>
-__device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, bf16* keys, bf16* values, bf16* out, int T, int positions,
-                                          int h, int q0) {
+__device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, bf16* keys, bf16* values, bf16* out, int T, int outputs,
+                                          int positions, int h, int q0) {
     constexpr int C = MODEL_C, THREADS_USED = ATTENTION_THREADS(KEY_GROUPS);
     bf16(*qs)[KV_STRIDE] = reinterpret_cast<bf16(*)[KV_STRIDE]>(smem);
     bf16(*ks)[KEYS][KV_STRIDE] = reinterpret_cast<bf16(*)[KEYS][KV_STRIDE]>(smem + 2 * QUERIES * KV_STRIDE);
@@ -386,6 +409,7 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
         }
         *reinterpret_cast<uint4*>(&qs[r][d]) = q;
     }
+    if (q0 >= outputs) return; // the cache entries were all that was asked of this block
     __syncthreads();
     const int row0 = q0 + 16 * qw; // this warp's queries: row0 + g and row0 + g + 8
     unsigned int qf[HEAD_DIM / 16][4]; // q as A fragments, one per 16 dimensions
@@ -401,7 +425,7 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
     float o[HEAD_DIM / 8][4] = {}; // the weighted values: rows g (0, 1) and g + 8 (2, 3), dimensions 8 n + 2 t (+1)
     float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f}; // per row; l is this lane's share of the row sum
     const float scale = 0.125f * 1.4426950408889634f; // 1 / sqrt(D), in log2 units for exp2f
-    const int end = min(q0 + QUERIES, T);            // keys [0, end)
+    const int end = min(q0 + QUERIES, outputs);      // keys [0, end)
     for (int k00 = 0; k00 < end; k00 += KEY_GROUPS * KEYS) {
         __syncthreads(); // the previous keys are used up
         for (int v = threadIdx.x; v < KEY_GROUPS * KEYS * HEAD_DIM / 8; v += THREADS_USED) {
@@ -419,7 +443,7 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
         }
         __syncthreads();
         const int k0 = k00 + group * KEYS; // this group's tile
-        if (row0 >= T || row0 + 15 < k0 || k0 >= end) continue; // warp-uniform: no query here, or every key is later
+        if (row0 >= outputs || row0 + 15 < k0 || k0 >= end) continue; // warp-uniform: no query here, or every key is later
 
         float s[KEYS / 8][4] = {};
 #pragma unroll
@@ -513,7 +537,7 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
 #pragma unroll
     for (int r = 0; r < 2; r++) {
         const int row = row0 + g + 8 * r;
-        if (row >= T || group != 0) continue; // the first group holds the merged rows
+        if (row >= outputs || group != 0) continue; // the first group holds the merged rows
         bf16* dst = out + (size_t)row * C + h * HEAD_DIM;
 #pragma unroll
         for (int n = 0; n < HEAD_DIM / 8; n++)
@@ -524,27 +548,23 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
 
 // One group of warps while the keys fit one tile (a second would wait idle and cost its merge), two beyond
 // (PrefillKernels.AttentionKeyGroups chooses).
-// Grid (heads, ceil(T / QUERIES)).
+// Grid (heads, ceil(T / QUERIES)): every block stores its positions' cache entries; where only_last is set, only the
+// block of the prompt's last position computes outputs, of its rows up to that one (those after it would be wasted).
 #define ATTENTION_ENTRY(KEY_GROUPS)                                                                                     \
     extern "C" __global__ void __launch_bounds__(ATTENTION_THREADS(KEY_GROUPS)) prefill_attention_##KEY_GROUPS(          \
         const bf16* __restrict__ qkv, bf16* __restrict__ keys, bf16* __restrict__ values, bf16* __restrict__ out, int T, \
-        int positions) {                                                                                                \
+        int positions, const int* __restrict__ only_last) {                                                           \
         __shared__ __align__(16) unsigned char smem[ATTENTION_SHARED_BYTES(KEY_GROUPS)];                                \
+        const int last = only_last ? last_position(only_last) : T - 1;                                                 \
+        const int outputs = only_last && (int)blockIdx.y != last / QUERIES ? 0 : last + 1;                              \
         wait_for_previous_kernel();                                                                                     \
         allow_next_kernel();                                                                                            \
-        attention<KEY_GROUPS>(smem, qkv, keys, values, out, T, positions, blockIdx.x, blockIdx.y * QUERIES);           \
+        attention<KEY_GROUPS>(smem, qkv, keys, values, out, T, outputs, positions, blockIdx.x, blockIdx.y * QUERIES);  \
     }
 ATTENTION_ENTRY(1)
 ATTENTION_ENTRY(2)
 
 // ---- the ends ----------------------------------------------------------------------------------------------
-
-// The generation's start as the host writes it into mapped memory before launching a prefill.
-struct Start {
-    int length;       // the prompt's tokens
-    unsigned int seed; // the sampler's (Sampler.SeedValue)
-    int tokens[1];    // [positions]: the prompt, padded with token 0
-};
 
 // x[p] = wte[token] + wpe[p].
 __device__ __forceinline__ void embed_row(const WT* wte, const float* wte_scale, const WT* wpe, const float* wpe_scale, const Start* start,
@@ -571,9 +591,11 @@ __device__ __forceinline__ void start_decoder(const float* x, const Start* start
 // x [T, C], a block a position.
 extern "C" __global__ void __launch_bounds__(THREADS) prefill_embed(const WT* __restrict__ wte, const float* __restrict__ wte_scale,
                                                                     const WT* __restrict__ wpe, const float* __restrict__ wpe_scale,
-                                                                    const Start* __restrict__ start, float* __restrict__ x) {
+                                                                    const Start* __restrict__ start, float* __restrict__ x,
+                                                                    int* __restrict__ length) {
     wait_for_previous_kernel();
     allow_next_kernel();
+    if (blockIdx.x == 0 && threadIdx.x == 0) *length = start->length; // for the last layer's launches (last_position)
     embed_row(wte, wte_scale, wpe, wpe_scale, start, x, blockIdx.x);
 }
 
@@ -661,7 +683,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __gri
         ln_step(w.ln1_w, w.ln1_b, w.attn, w.attn_scale, w.attn_bias, 0, a.qkv, 3 * C);
         sync_copying([] {});
         for (int t = me; t < H * rows; t += blocks)
-            attention<2>(smem, a.qkv, keys, keys + (size_t)H * a.positions * HEAD_DIM, a.att, T, a.positions, t % H, (t / H) * QUERIES);
+            attention<2>(smem, a.qkv, keys, keys + (size_t)H * a.positions * HEAD_DIM, a.att, T, T, a.positions, t % H, (t / H) * QUERIES);
         sync_copying([&] { matmul_first(w.proj, C, a.proj_splits); });
         matmul_step(a.att, w.proj, w.proj_scale, w.proj_bias, C, a.proj_splits);
         sync_copying([&] { ln_first(w.fc, 4 * C); });

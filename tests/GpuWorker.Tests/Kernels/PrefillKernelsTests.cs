@@ -36,8 +36,42 @@ public class PrefillKernelsTests
     [InlineData(24, 48, 264, 11)] // its MLP down-projection
     [InlineData(192, 48, 264, 1)] // 1024 positions: as many tiles as slots already
     [InlineData(24, 2, 264, 2)]   // never more blocks than chunks
+    [InlineData(12, 12, 264, 12)] // the last layer's projection, one row tile: one chunk a block
+    [InlineData(12, 48, 264, 22)] // its MLP down-projection
     public void A_products_reduction_is_split_to_fill_the_resident_block_slots(int tiles, int chunks, int slots, int splits) =>
         Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, slots));
+
+    [Fact]
+    public void Only_the_last_layer_computes_the_prompts_last_position_alone_past_its_keys_and_values()
+    {
+        var layers = Presets.All["gpt2"].NLayer;
+        Assert.Equal([layers - 1], Enumerable.Range(0, layers).Where(l => PrefillKernels.LastPositionOnly(l, layers)));
+    }
+
+    [Theory]
+    [InlineData(16, false, 1)]
+    [InlineData(100, false, 2)]
+    [InlineData(1024, false, 16)]
+    [InlineData(100, true, 1)]  // the last position's row, wherever it is: the device reads which
+    [InlineData(1024, true, 1)]
+    public void A_products_grid_has_a_row_tile_per_64_positions_or_one_for_the_last_position_alone(int positions, bool lastPositionOnly, int tiles) =>
+        Assert.Equal(tiles, PrefillKernels.RowTiles(positions, lastPositionOnly));
+
+    [Fact]
+    public void The_kernels_that_can_compute_the_last_position_alone_take_the_prompts_length_as_their_last_parameter()
+    {
+        var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "prefill.cu"));
+        foreach (var kernel in new[] { "(THREADS) ln_matmul(", "(THREADS) matmul_residual(", " prefill_attention_##KEY_GROUPS(" })
+        {
+            var at = source.IndexOf(kernel, StringComparison.Ordinal);
+            Assert.True(at >= 0, kernel);
+            var parameters = source[at..source.IndexOf('{', at)].TrimEnd();
+            Assert.EndsWith("const int* __restrict__ only_last)", parameters);
+        }
+        // ... which the embedding, the first launch, copies from the host's Start into device memory.
+        var embed = source.IndexOf("(THREADS) prefill_embed(", StringComparison.Ordinal);
+        Assert.EndsWith("int* __restrict__ length)", source[embed..source.IndexOf('{', embed)].TrimEnd());
+    }
 
     [Theory]
     [InlineData("gpt2", 128, true, "")]          // its MLP's first half: 48 x 2 blocks
