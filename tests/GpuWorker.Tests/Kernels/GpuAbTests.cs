@@ -2,7 +2,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 
 /// <summary>
 /// scripts/gpu-ab, the same-call A/B of kernel variants on a GPU machine, through its --dry-run: which files each
-/// variant puts where in the unpacked app, the alternation of rounds, and the arguments it refuses.
+/// variant puts where in the unpacked app, which settings go into its environment, the alternation of rounds, and the
+/// arguments it refuses.
 /// </summary>
 public sealed class GpuAbTests : IDisposable
 {
@@ -32,8 +33,29 @@ public sealed class GpuAbTests : IDisposable
         Assert.EndsWith("/gpu-ab/try scripts/gpu-run check-kernels gpt2 step", lines[5]);
     }
 
+    [Fact]
+    public void A_setting_in_capitals_goes_into_the_variants_environment_and_needs_no_copy_of_the_app()
+    {
+        var layers = Path.Combine(dir, "layers.cu");
+        var (exit, output, error) = Run("--rounds", "1", "base", "one=GPTBENCH_STEPS_PER_GRAPH=1",
+            $"both={layers},GPTBENCH_KERNEL_OVERLAP=0", "--", "run", "experiments/fused.yaml");
+        Assert.True(exit == 0, error);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal("one: GPTBENCH_STEPS_PER_GRAPH=1 (environment)", lines[0]);
+        Assert.Equal($"both: {layers} -> Kernels/layers.cu", lines[1]);
+        Assert.Equal("both: GPTBENCH_KERNEL_OVERLAP=0 (environment)", lines[2]);
+        var runs = lines.Where(line => line.Contains("scripts/gpu-run")).ToArray();
+        Assert.Matches(@"^TMPDIR=(\S+) scripts/gpu-run run experiments/fused.yaml$", runs[0]);
+        // Settings alone run the bundle as built, from the same TMPDIR as the base; files get their own.
+        var baseTmp = runs[0].Split(' ')[0];
+        Assert.Equal($"GPTBENCH_STEPS_PER_GRAPH=1 {baseTmp} scripts/gpu-run run experiments/fused.yaml", runs[1]);
+        Assert.StartsWith("GPTBENCH_KERNEL_OVERLAP=0 TMPDIR=", runs[2]);
+        Assert.EndsWith("/gpu-ab/both scripts/gpu-run run experiments/fused.yaml", runs[2]);
+    }
+
     [Theory]
     [InlineData("no file", "base", "try=MISSING/layers.cu", "--", "check-kernels")]
+    [InlineData("no file", "base", "try=lower_case=1", "--", "check-kernels")] // a setting's name is in capitals
     [InlineData("is named twice", "base", "base", "--", "check-kernels")]
     [InlineData("--rounds takes a positive whole number", "--rounds", "0", "base", "--", "check-kernels")]
     [InlineData("must be letters, digits", "b@se", "--", "check-kernels")]
