@@ -313,8 +313,9 @@ public static class KernelChecks
             prefill.SetPrompt(Enumerable.Range(0, positions).Select(i => (i * 7919) % c.VocabSize).ToArray(), positions, seed: 1);
             var launches = prefill.Launches(positions, decoder.X, decoder.State, decoder.Seed, persistent).ToList();
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) { foreach (var l in launches) l.Enqueue(s); decoder.LmHead(s); } });
-            // The four products a layer (12 C^2 a position), but the last layer's three after QKV (9 C^2) for one position.
-            var linearFlops = 2.0 * c.NEmbd * c.NEmbd * (positions * (12L * c.NLayer - 9) + 9);
+            // The four products a layer (12 C^2 a position); the five launches a layer compute the last layer's three after
+            // QKV (9 C^2) for one position, the persistent launch for every one.
+            var linearFlops = 2.0 * c.NEmbd * c.NEmbd * (persistent ? positions * 12L * c.NLayer : positions * (12L * c.NLayer - 9) + 9);
             output.WriteLine(Line(true, $"{what} {positions} positions + lm_head ({launches.Count + 1} launches, products {linearFlops / (us.Median * 1e-6) / 1e12:0} TFLOP/s)", 0, us, weights.BytesPerToken(c)));
             foreach (var launch in launches.Where(l => l.Layer <= 0 || l.Layer == c.NLayer - 1)) // the last layer computes less
             {
