@@ -7,11 +7,10 @@
 // before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the decoder's start: the
 // prompt's last row for its lm_head, its step state and seed). The prompt and seed are read from mapped host memory.
 // The last layer's keys and values are all the cache needs of it, and the prompt's last row of x all the lm_head
-// reads; so there (the launches' only_last: the prompt's length, which prefill_embed copies from the host's Start
-// into device memory, as it is known on the device only, a graph
-// serving every length up to T) QKV still runs over all T positions, attention stores every position's keys and
-// values but computes outputs only in the tile of the prompt's last position, and the three products after it
-// compute that position's row alone. prefill_all (the same in one launch) computes every row of every layer.
+// reads; so there (the launches' only_last: the prompt's length, known on the device only, as a graph serves every
+// length up to T, and copied by prefill_embed from the host's Start into device memory) QKV still runs over all T
+// positions, attention stores every position's keys and values but computes outputs only in the tile of the prompt's
+// last position, and the three products after it compute that position's row alone. prefill_all (the same in one launch) computes every row of every layer.
 // Compiled with -DMODEL_C=n_embd and -DLN_STAGES; heads are 64 wide; N is a multiple of TILE_N, K of TILE_K; T (the
 // positions computed: the prompt, or the prompt padded to a captured graph's length) at most the cache's.
 #include "common.cuh"
@@ -31,12 +30,6 @@ struct Start {
     unsigned int seed; // the sampler's (Sampler.SeedValue)
     int tokens[1];    // [positions]: the prompt, padded with token 0
 };
-
-// The prompt's last position, all the last layer computes past its keys and values (see above), from the length
-// prefill_embed copied: a kernel reads it before waiting for the previous one (prefill_embed ran long before), from
-// device memory. Read by every block from the host's Start instead, it made each of the three one-row products
-// take 4..22 us instead of 2.3..5 (measured: BENCHMARKS.md, "The prefill's last layer for its last position ...").
-__device__ __forceinline__ int last_position(const int* length) { return *length - 1; }
 
 #define HEAD_DIM 64
 #define THREADS 256 // 8 warps; in the products each takes 32 x 16 of the block's tile (2 x 4 warps)
@@ -60,6 +53,21 @@ __device__ __forceinline__ int last_position(const int* length) { return *length
 #define A_STRIDE (TILE_K + 8)                     // bf16 between rows of a staged activation chunk
 #define A_STAGE_BYTES (TILE_M * A_STRIDE * 2)
 #define LN_STRIDE (MODEL_C + 8)                   // bf16 between rows of ln_matmul's normalised input
+
+// The prompt's last position, all the last layer computes past its keys and values (see above), from the length
+// prefill_embed copied: a kernel reads it before waiting for the previous one (prefill_embed ran long before), from
+// device memory. Read by every block from the host's Start instead, it made each of the three one-row products
+// take 4..22 us instead of 2.3..5 (measured: BENCHMARKS.md, "The prefill's last layer for its last position ...").
+__device__ __forceinline__ int last_position(const int* length) { return *length - 1; }
+
+// The rows [m0, end) of a product's output a block computes: its tile of [0, T), or where only_last is set, the
+// prompt's last position alone.
+struct RowTile { int m0, end; };
+__device__ __forceinline__ RowTile row_tile(const int* only_last, int T) {
+    if (only_last == nullptr) return {(int)blockIdx.y * TILE_M, T};
+    const int last = last_position(only_last);
+    return {last, last + 1};
+}
 
 // ---- copies into shared memory (common.cuh's cp.async: they run while the block computes) --------------------
 
@@ -287,12 +295,12 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
     bf16* __restrict__ y, int T, int N, const int* __restrict__ only_last) {
     extern __shared__ __align__(16) unsigned char smem[];
-    const int m0 = only_last ? last_position(only_last) : blockIdx.y * TILE_M, end = only_last ? m0 + 1 : T;
+    const RowTile rows = row_tile(only_last, T);
     ln_matmul_weights(smem, W, blockIdx.x * TILE_N);
     const LnParams ln(ln_w, ln_b);
     wait_for_previous_kernel();
     allow_next_kernel();
-    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, end, N, blockIdx.x * TILE_N, m0);
+    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, rows.end, N, blockIdx.x * TILE_N, rows.m0);
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
@@ -353,11 +361,11 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
     const bf16* __restrict__ a, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias,
     float* __restrict__ x, int T, int N, int K, const int* __restrict__ only_last) {
     extern __shared__ __align__(16) unsigned char smem[];
-    const int m0 = only_last ? last_position(only_last) : blockIdx.y * TILE_M, end = only_last ? m0 + 1 : T;
+    const RowTile rows = row_tile(only_last, T);
     matmul_weights(smem, W, K, blockIdx.x * TILE_N, blockIdx.z, gridDim.z);
     wait_for_previous_kernel();
     allow_next_kernel();
-    matmul_residual_tile(smem, a, W, scale, bias, x, end, N, K, blockIdx.x * TILE_N, m0, blockIdx.z, gridDim.z);
+    matmul_residual_tile(smem, a, W, scale, bias, x, rows.end, N, K, blockIdx.x * TILE_N, rows.m0, blockIdx.z, gridDim.z);
 }
 
 // ---- attention ---------------------------------------------------------------------------------------------
