@@ -392,7 +392,9 @@ __device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
 // unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual
 // stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in
 // fp32 measures it). Each thread keeps its inputs in registers: once the reduction's barrier has passed, every
-// read of xs is done and the planes may overwrite it.
+// read of xs is done and the planes may overwrite it. Before its closing barrier each thread waits for its weight
+// copies but the PENDING most recent, so that barrier is also the one wait_for_copies would add.
+template <int PENDING>
 __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(0.f, 0.f);
     float x[MAX_PER_THREAD];
@@ -412,6 +414,7 @@ __device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, 
         const int c = threadIdx.x + i * THREADS;
         if (c < C) xs[plane_position(c, C)] = (x[i] - mean) * rstd * k.gain[i] + k.shift[i];
     }
+    await_copies<PENDING>();
     __syncthreads();
 }
 
@@ -732,13 +735,14 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
             load_vector(xs, io.x_in, io.in_replicas, m.C);
         }
         own.start(io);
-        layer_norm(xs, norm, m.C, m.eps, scratch, io.kept);
+        // The input's loads are done (load_vector's or embed's barrier), so these copies do not delay them; the
+        // LayerNorm's closing barrier is also the wait for this layer's QKV rows.
         copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
         copy_rows(buffer(2), p.weight[FC], fc_rows);
+        layer_norm<2>(xs, norm, m.C, m.eps, scratch, io.kept);
 #if defined(WEIGHTS_INT8)
         for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
 #endif
-        wait_for_copies<2>();
         stamp(b, layer, QKV_PHASE, INPUT, m.L);
         multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, at, D);
         stamp(b, layer, QKV_PHASE, DONE, m.L);
@@ -757,6 +761,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection(buffer(other), piece, att, piece_scale, piece_out, io, D);
         if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows); // the piece is used up
+        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
 
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
@@ -766,9 +771,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         load_vector(xs, io.projection, 1, m.C, io.kept); // x_mid
         own.add_residual(xs, io); // layer_norm syncs before it writes xs
-        layer_norm(xs, norm, m.C, m.eps, scratch);
-        if (layer + 1 < m.L) wait_for_copies<1>(); // not the next layer's QKV
-        else wait_for_copies<0>();
+        layer_norm<1>(xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, at, D);
         __syncthreads(); // the hidden units are in shared memory
