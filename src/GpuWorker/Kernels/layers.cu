@@ -32,7 +32,7 @@
 #define THREADS 512
 #define WARPS (THREADS / 32)
 #define MAX_ROWS 64       // rows of one matrix a block takes at most (their partial sums live in shared memory)
-#define MAX_PER_THREAD 4  // LayerNorm keeps its C / THREADS gains and shifts in registers: C <= 2048
+#define MAX_PER_THREAD 4  // a C-vector is held four elements a thread (holds_quad): C <= 4 THREADS
 #define MAX_LAYERS 48     // the layer table lives in shared memory
 #define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
 #define MAX_PIECE_ROWS 256 // rows of the attention projection a block takes for its head (LayerKernel checks)
@@ -177,6 +177,16 @@ struct Split {
         per_segment = (vecs + segments - 1) / segments;
         units = rows * segments;
     }
+    // The block's row this thread finishes (scales, biases and sends on), or -1. A row that is one unit is
+    // finished by the unit's first lane straight from its shuffle sum, with no barrier; a row in segments by
+    // thread i once the segments' sums have met in shared memory. Every unit is one warp's in a single trip:
+    // the lanes per unit above keep units <= WARPS * 32 / lanes.
+    __device__ __forceinline__ int finished_row() const {
+        if (segments > 1) return (int)threadIdx.x < rows ? (int)threadIdx.x : -1;
+        const int lane = threadIdx.x & 31;
+        const int unit = (int)(threadIdx.x >> 5) * (32 / lanes) + lane / lanes;
+        return lane % lanes == 0 && unit < units ? unit : -1;
+    }
     // The matrix row of the block's i-th row.
     __device__ __forceinline__ int row(int i) const {
         const int r = row0 + i;
@@ -260,9 +270,10 @@ struct At { int layer, pos; unsigned int tag; };
 
 // Where a finished row's value goes (scaled and biased already): QKV published in qkv and into the cache, FC into
 // hidden.
-__device__ __forceinline__ void finish_row(int matrix, int row, float v, const LayerIO& io, const Model& m,
+// Row i of the block's is matrix row `row`.
+__device__ __forceinline__ void finish_row(int matrix, int i, int row, float v, const LayerIO& io, const Model& m,
                                            const Buffers& b, const At& at, int D) {
-    if (matrix == FC) { io.hidden[threadIdx.x] = gelu_tanh(v); return; }
+    if (matrix == FC) { io.hidden[i] = gelu_tanh(v); return; }
     publish(b.qkv + row, v, at.tag);
     if (row >= m.C) { // key or value: into the cache at this position, rounded as the cache holds it
         const int which = row / m.C - 1, c = row % m.C, h = c / D, d = c % D;
@@ -270,14 +281,15 @@ __device__ __forceinline__ void finish_row(int matrix, int row, float v, const L
     }
 }
 
-// A row's bias and (int8) scale, held by thread (row - the block's first row): weights, so they are loaded a
-// phase ahead.
+// A row's bias and (int8) scale, held by the thread that finishes it (Split::finished_row): weights, so they are
+// loaded a phase ahead.
 struct RowConstants { float bias, scale; };
 
 __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int matrix, const Split& g) {
     RowConstants k = {0.f, 1.f};
-    if (threadIdx.x < g.rows) {
-        const int row = g.row(threadIdx.x);
+    const int i = g.finished_row();
+    if (i >= 0) {
+        const int row = g.row(i);
         k.bias = load_now(p.bias[matrix] + row);
 #if defined(WEIGHTS_INT8)
         k.scale = load_now(p.scale[matrix] + row);
@@ -287,30 +299,30 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
 }
 
 // The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory, in planes): each
-// group of g.lanes lanes takes a unit at a time.
+// group of g.lanes lanes takes a unit. Rows in segments need a barrier before they are finished; whole rows do not,
+// so then the caller orders any later write to `rows` or xs after every warp's reads.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
                          float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, per_warp = 32 / g.lanes;
-    const int group = lane / g.lanes, member = lane % g.lanes;
-    for (int first = warp * per_warp; first < g.units; first += WARPS * per_warp) { // the same trips for the whole warp: it shuffles
-        const int unit = first + group;
-        float acc = 0.f;
-        if (unit < g.units) {
-            const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
-            const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int unit = warp * (32 / g.lanes) + lane / g.lanes, member = lane % g.lanes; // one trip (Split)
+    float acc = 0.f;
+    if (unit < g.units) {
+        const int v0 = (unit % g.segments) * g.per_segment, v1 = min(g.vecs, v0 + g.per_segment);
+        const uint4* w = reinterpret_cast<const uint4*>(rows) + (size_t)(unit / g.segments) * g.vecs;
 #pragma unroll 4
-            for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_planes(w + v, xs, v, g.K);
-        }
-        acc = warp_sum(acc, g.lanes);
+        for (int v = v0 + member; v < v1; v += g.lanes) acc += dot_planes(w + v, xs, v, g.K);
+    }
+    acc = warp_sum(acc, g.lanes); // every lane of a warp takes part: the shuffles need the whole warp
+    const int i = g.finished_row();
+    if (g.segments > 1) {
         if (member == 0 && unit < g.units) partials[unit] = acc;
+        __syncthreads();
+        if (i >= 0) {
+            acc = 0.f;
+            for (int s = 0; s < g.segments; s++) acc += partials[i * g.segments + s];
+        }
     }
-    __syncthreads();
-    if (threadIdx.x < g.rows) {
-        const int row = g.row(threadIdx.x);
-        float v = 0.f;
-        for (int s = 0; s < g.segments; s++) v += partials[threadIdx.x * g.segments + s];
-        finish_row(matrix, row, v * k.scale + k.bias, io, m, b, at, D);
-    }
+    if (i >= 0) finish_row(matrix, i, g.row(i), acc * k.scale + k.bias, io, m, b, at, D);
 }
 
 // The block's share of the MLP down-projection: its hidden units (io.hidden, `rows` of them) times the same rows
@@ -357,20 +369,31 @@ __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int
     RED_V4(io.x_out + (size_t)(blockIdx.x % io.out_replicas) * C + o, a[0], a[1], a[2], a[3]);
 }
 
-// ---- activations into shared memory ------------------------------------------------------------------------
+// ---- a layer's input vectors ------------------------------------------------------------------------------
 
-// LayerNorm's gain and shift for this thread's elements (c = threadIdx.x + i THREADS), and a bias added to its
-// input where that is kept (LayerNorm 1: the attention projection's): loaded before the barrier.
-struct NormConstants { float gain[MAX_PER_THREAD], shift[MAX_PER_THREAD], keep_bias[MAX_PER_THREAD]; };
+// A C-vector's elements are held four a thread, [4 t, 4 t + 4) by thread t < C / 4 (C <= 4 THREADS): the residual
+// copies load that way, 16 bytes each, and the LayerNorm reduces the same registers, so the input reaches it without
+// a round trip through shared memory and its barrier.
+__device__ __forceinline__ bool holds_quad(int C) { return 4 * (int)threadIdx.x < C; }
+__device__ __forceinline__ float4 zero4() { return make_float4(0.f, 0.f, 0.f, 0.f); }
+__device__ __forceinline__ float4 add4(float4 a, float4 b) { return make_float4(a.x + b.x, a.y + b.y, a.z + b.z, a.w + b.w); }
+__device__ __forceinline__ float4 load_now4(const float* p) {
+    float4 v;
+    asm volatile("ld.global.nc.v4.f32 {%0, %1, %2, %3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p) : "memory");
+    return v;
+}
+
+// LayerNorm's gain and shift for this thread's four elements, and a bias added to its input where that is kept
+// (LayerNorm 1: the attention projection's): loaded before the barrier.
+struct NormConstants { float4 gain, shift, keep_bias; };
 
 __device__ __forceinline__ NormConstants norm_constants(const float* gain, const float* shift, int C, const float* keep_bias = nullptr) {
-    NormConstants k;
-#pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) {
-        const int c = threadIdx.x + i * THREADS;
-        k.gain[i] = c < C ? load_now(gain + c) : 0.f;
-        k.shift[i] = c < C ? load_now(shift + c) : 0.f;
-        k.keep_bias[i] = c < C && keep_bias != nullptr ? load_now(keep_bias + c) : 0.f;
+    NormConstants k = {zero4(), zero4(), zero4()};
+    if (holds_quad(C)) {
+        const int c = 4 * threadIdx.x;
+        k.gain = load_now4(gain + c);
+        k.shift = load_now4(shift + c);
+        if (keep_bias != nullptr) k.keep_bias = load_now4(keep_bias + c);
     }
     return k;
 }
@@ -388,70 +411,70 @@ __device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
     return v;
 }
 
-// xs = LayerNorm(xs) over C values, written in planes (plane_position), and kept = xs + k.keep_bias before it
-// unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual
-// stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in
-// fp32 measures it). Each thread keeps its inputs in registers: once the reduction's barrier has passed, every
-// read of xs is done and the planes may overwrite it. Before its closing barrier each thread waits for its weight
-// copies but the PENDING most recent, so that barrier is also the one wait_for_copies would add.
+// xs = LayerNorm(x) over the C values the threads hold (x: this thread's four), written in planes (plane_position),
+// and kept = x + k.keep_bias unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in
+// fp32: GPT-2's residual stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against
+// Gpt2.Decode in fp32 measures it). xs's earlier readers are past a barrier before this is called. Before its closing
+// barrier each thread waits for its weight copies but the PENDING most recent, so that barrier is also the one
+// wait_for_copies would add.
 template <int PENDING>
-__device__ void layer_norm(float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
-    float2 sums = make_float2(0.f, 0.f);
-    float x[MAX_PER_THREAD];
-#pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) {
-        const int c = threadIdx.x + i * THREADS;
-        x[i] = c < C ? xs[c] : 0.f;
-        sums.x += x[i];
-        sums.y += x[i] * x[i];
-        if (c < C && kept != nullptr) kept[c] = x[i] + k.keep_bias[i];
-    }
+__device__ void layer_norm(float4 x, float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
+    float2 sums = make_float2(x.x + x.y + x.z + x.w, x.x * x.x + x.y * x.y + x.z * x.z + x.w * x.w);
+    if (kept != nullptr && holds_quad(C)) reinterpret_cast<float4*>(kept)[threadIdx.x] = add4(x, k.keep_bias);
     sums = block_sum2(sums, scratch);
     const float mean = sums.x / C;
     const float rstd = rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps);
-#pragma unroll
-    for (int i = 0; i < MAX_PER_THREAD; i++) {
-        const int c = threadIdx.x + i * THREADS;
-        if (c < C) xs[plane_position(c, C)] = (x[i] - mean) * rstd * k.gain[i] + k.shift[i];
+    if (holds_quad(C)) { // four consecutive elements are four consecutive positions of one plane
+        const float4 y = make_float4((x.x - mean) * rstd * k.gain.x + k.shift.x, (x.y - mean) * rstd * k.gain.y + k.shift.y,
+                                     (x.z - mean) * rstd * k.gain.z + k.shift.z, (x.w - mean) * rstd * k.gain.w + k.shift.w);
+        *reinterpret_cast<float4*>(xs + plane_position(4 * threadIdx.x, C)) = y;
     }
     await_copies<PENDING>();
     __syncthreads();
 }
 
-__device__ __forceinline__ float4 add4(float4 a, float4 b) { return make_float4(a.x + b.x, a.y + b.y, a.z + b.z, a.w + b.w); }
-
-// xs = the sum of `replicas` copies of v (n floats each), plus `plus` (in shared memory) unless it is null;
-// every load issued before the first add.
-__device__ void load_vector(float* xs, const float* v, int replicas, int n, const float* plus = nullptr) {
-    for (int i = threadIdx.x; i < n / 4; i += THREADS) {
-        float4 r[REPLICAS];
+// This thread's four elements of the sum of `replicas` copies of v (C floats each), plus its four of `plus` (in
+// shared memory, written by this thread) unless it is null; every load issued before the first add.
+__device__ __forceinline__ float4 load_quad(const float* v, int replicas, int C, const float* plus = nullptr) {
+    if (!holds_quad(C)) return zero4();
+    float4 r[REPLICAS];
 #pragma unroll
-        for (int k = 0; k < REPLICAS; k++)
-            r[k] = k < replicas ? __ldcg(reinterpret_cast<const float4*>(v + (size_t)k * n) + i) : make_float4(0.f, 0.f, 0.f, 0.f);
-        if (plus != nullptr) r[0] = add4(r[0], reinterpret_cast<const float4*>(plus)[i]);
+    for (int k = 0; k < REPLICAS; k++)
+        r[k] = k < replicas ? __ldcg(reinterpret_cast<const float4*>(v + (size_t)k * C) + threadIdx.x) : zero4();
+    if (plus != nullptr) r[0] = add4(r[0], reinterpret_cast<const float4*>(plus)[threadIdx.x]);
 #pragma unroll
-        for (int k = 1; k < REPLICAS; k++) r[0] = add4(r[0], r[k]);
-        reinterpret_cast<float4*>(xs)[i] = r[0];
-    }
-    __syncthreads();
+    for (int k = 1; k < REPLICAS; k++) r[0] = add4(r[0], r[k]);
+    return r[0];
 }
 
-// xs = wte[token] + wpe[pos]: the first layer's input.
-__device__ void embed(float* xs, const Model& m, int token, int pos) {
-    for (int c = threadIdx.x; c < m.C; c += THREADS)
-        xs[c] = weight_at(m.wte, m.wte_scale, token, m.C, c) + weight_at(m.wpe, m.wpe_scale, pos, m.C, c);
-    __syncthreads();
+// This thread's four elements of wte[token] + wpe[pos]: the first layer's input.
+__device__ __forceinline__ float4 embed_quad(const Model& m, int token, int pos) {
+    if (!holds_quad(m.C)) return zero4();
+    float e[4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const int c = 4 * threadIdx.x + i;
+        e[i] = weight_at(m.wte, m.wte_scale, token, m.C, c) + weight_at(m.wpe, m.wpe_scale, pos, m.C, c);
+    }
+    return make_float4(e[0], e[1], e[2], e[3]);
 }
 
 // The residual rows this block owns: it zeroes them in the layer's output and in the next layer's projection
-// sum, and adds x_mid into x_out (the atomics add the rest).
+// sum, and adds x_mid into x_out (the atomics add the rest). x_mid is held four elements a thread, so a row's
+// addition is done by the thread that holds it.
 struct OwnRows {
     int row0, rows;
-    float down_bias; // of row row0 + threadIdx.x, loaded a phase ahead
+    float4 down_bias; // of this thread's four elements where the block owns them (else 0), loaded a phase ahead
     int C;
-    __device__ OwnRows(const Model& m) : row0(split_point(m.C, blockIdx.x, gridDim.x)), rows(split_point(m.C, blockIdx.x + 1, gridDim.x) - row0), down_bias(0.f), C(m.C) {}
+    __device__ OwnRows(const Model& m) : row0(split_point(m.C, blockIdx.x, gridDim.x)), rows(split_point(m.C, blockIdx.x + 1, gridDim.x) - row0), down_bias(zero4()), C(m.C) {}
+    __device__ __forceinline__ bool owns(int c) const { return c >= row0 && c < row0 + rows; }
     __device__ void load_bias(const LayerParams& p) {
-        if (threadIdx.x < rows) down_bias = load_now(p.bias[MLP_PROJ] + row0 + threadIdx.x);
+        float* b = reinterpret_cast<float*>(&down_bias);
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            const int c = 4 * threadIdx.x + i;
+            if (holds_quad(C) && owns(c)) b[i] = load_now(p.bias[MLP_PROJ] + c);
+        }
     }
     // QKV phase.
     __device__ void start(const LayerIO& io) const {
@@ -460,12 +483,16 @@ struct OwnRows {
             for (int k = 0; k < io.out_replicas; k++) __stcg(io.x_out + (size_t)k * C + row, 0.f);
         }
     }
-    // MLP phase, x_mid in xs (before LayerNorm changes it).
-    __device__ void add_residual(const float* xs, const LayerIO& io) const {
-        if (threadIdx.x < rows) {
-            const int row = row0 + threadIdx.x;
-            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + row), "f"(xs[row] + down_bias) : "memory");
-            __stcg(io.next_projection + row, 0.f);
+    // MLP phase: x_mid, this thread's four elements.
+    __device__ void add_residual(float4 x_mid, const LayerIO& io) const {
+        const float* x = reinterpret_cast<const float*>(&x_mid);
+        const float* b = reinterpret_cast<const float*>(&down_bias);
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            const int c = 4 * threadIdx.x + i;
+            if (!holds_quad(C) || !owns(c)) continue;
+            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + c), "f"(x[i] + b[i]) : "memory");
+            __stcg(io.next_projection + c, 0.f);
         }
     }
 };
@@ -726,25 +753,27 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         const At at = {layer, pos, n + 1};
 
         // LayerNorm 1 + QKV of the group's head; x_in + b_proj kept for the MLP phase.
+        float4 x;
         if (layer == 0) {
-            embed(xs, m, token, pos);
+            x = embed_quad(m, token, pos);
         } else {
             stamp(b, layer, QKV_PHASE, ARRIVED, m.L);
             grid_sync(counter, target);
             stamp(b, layer, QKV_PHASE, PASSED, m.L);
-            load_vector(xs, io.x_in, io.in_replicas, m.C);
+            x = load_quad(io.x_in, io.in_replicas, m.C);
         }
         own.start(io);
-        // The input's loads are done (load_vector's or embed's barrier), so these copies do not delay them; the
-        // LayerNorm's closing barrier is also the wait for this layer's QKV rows.
+        // The input's loads are done (x is in registers), so these copies do not delay them; the LayerNorm's closing
+        // barrier is also the wait for this layer's QKV rows.
         copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
         copy_rows(buffer(2), p.weight[FC], fc_rows);
-        layer_norm<2>(xs, norm, m.C, m.eps, scratch, io.kept);
+        layer_norm<2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
 #if defined(WEIGHTS_INT8)
         for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
 #endif
         stamp(b, layer, QKV_PHASE, INPUT, m.L);
         multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, at, D);
+        if (!attends) __syncthreads(); // every warp is done with buffer(a) before the down-projection's copy (a slice's barriers do it)
         stamp(b, layer, QKV_PHASE, DONE, m.L);
 
         // Attention slices as soon as the head's query, key and value are published, then the projection of
@@ -769,9 +798,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         grid_sync(counter, target);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
-        load_vector(xs, io.projection, 1, m.C, io.kept); // x_mid
-        own.add_residual(xs, io); // layer_norm syncs before it writes xs
-        layer_norm<1>(xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
+        const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
+        own.add_residual(x_mid, io);
+        layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, at, D);
         __syncthreads(); // the hidden units are in shared memory
