@@ -556,7 +556,16 @@ __device__ __forceinline__ void add_weighted(float (&o)[8], float p, const uint4
     }
 }
 
-// Writes the slice's unnormalised weighted values, max and sum.
+// Max over the block with one barrier: every earlier reader of scratch[0, WARPS) must be past a barrier since.
+__device__ __forceinline__ float block_max_once(float v, float* scratch) {
+    v = warp_max(v);
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = v;
+    __syncthreads();
+    return warp_max((threadIdx.x & 31) < WARPS ? scratch[threadIdx.x & 31] : -INFINITY);
+}
+
+// Writes the slice's unnormalised weighted values, max and sum: three block barriers (the head's query, the max,
+// the warps' sums). scratch's earlier readers (the LayerNorm's) are past the LayerNorm's closing barrier.
 template <int D>
 __device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Buffers& b, float* score, float* scratch,
                                 float (*warp_out)[D]) {
@@ -589,28 +598,29 @@ __device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Bu
         const float a = score_of<LANES>(k, q + 8 * j);
         if (t < t1) { if (j == 0) score[t - t0] = a; mx = fmaxf(mx, a); }
     }
-    mx = block_max(mx, scratch);
-    float l = 0.f;
-    for (int t = t0 + threadIdx.x; t < t1; t += THREADS) {
-        const float p = __expf(score[t - t0] - mx);
-        score[t - t0] = p;
-        l += p;
-    }
-    l = block_sum(l, scratch); // its barriers also publish the probabilities
-
-    float o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+    mx = block_max_once(mx, scratch); // its barrier also orders each group's scores before the group reads them
+    // Each group weights its own positions' values and sums their probabilities; the groups of a warp add theirs
+    // through shuffles and the warps through shared memory, with the values: no barrier of a block sum.
+    float o[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f}, l = 0.f;
     for (int base = t0; base < t1; base += GROUPS) {
         const int t = base + g;
-        if (t < t1) add_weighted(o, score[t - t0], value_at(t, base == t0));
+        if (t < t1) {
+            const float p = __expf(score[t - t0] - mx);
+            l += p;
+            add_weighted(o, p, value_at(t, base == t0));
+        }
     }
 #pragma unroll
-    for (int i = 0; i < 8; i++) {
+    for (int off = LANES; off < 32; off <<= 1) {
+        l += __shfl_xor_sync(0xffffffffu, l, off);
 #pragma unroll
-        for (int off = LANES; off < 32; off <<= 1) o[i] += __shfl_xor_sync(0xffffffffu, o[i], off);
+        for (int i = 0; i < 8; i++) o[i] += __shfl_xor_sync(0xffffffffu, o[i], off);
     }
+    float* warp_l = scratch + 32; // block_max_once reads scratch[0, WARPS)
     if ((threadIdx.x & 31) < LANES) {
 #pragma unroll
         for (int i = 0; i < 8; i++) warp_out[threadIdx.x >> 5][8 * j + i] = o[i];
+        if (j == 0) warp_l[threadIdx.x >> 5] = l;
     }
     __syncthreads();
     unsigned long long* slot = b.partial + ((size_t)h * b.max_slices + s) * (D + 2);
@@ -621,8 +631,11 @@ __device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Bu
         publish(slot + d, sum, at.tag);
     }
     if (threadIdx.x == 0) {
+        float sum = 0.f;
+#pragma unroll
+        for (int w = 0; w < WARPS; w++) sum += warp_l[w];
         publish(slot + D, t1 > t0 ? mx : -INFINITY, at.tag);
-        publish(slot + D + 1, l, at.tag);
+        publish(slot + D + 1, sum, at.tag);
     }
 }
 
@@ -672,28 +685,36 @@ __device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, cons
     });
 }
 
-// The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row.
-// The rows' values (int8: times their scales, in shared memory) are gathered in `out` and added into the
-// layer's projection sum four at a time.
+// Adds K consecutive values into p[0, K) with one (vector) atomic.
+template <int K>
+__device__ __forceinline__ void add_rows(float* p, const float (&v)[K]) {
+    if constexpr (K == 4) RED_V4(p, v[0], v[1], v[2], v[3]);
+    else if constexpr (K == 2) asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" :: "l"(p), "f"(v[0]), "f"(v[1]) : "memory");
+    else asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(p), "f"(v[0]) : "memory");
+}
+
+// The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row,
+// so a warp takes 32 VEC_ELEMS / D neighbouring rows. Each row's first lane gathers its next rows' values (up to
+// four) through shuffles and adds them into the layer's projection sum with one vector atomic: no barrier. The
+// rows come in whole groups of 4 (HeadPiece), so a gathering lane's rows all exist when its first does.
+template <int D>
 __device__ __forceinline__ void add_projection(const unsigned char* piece, const HeadPiece& g, const float* att,
-                                               const float* scale, float* out, const LayerIO& io, int D) {
-    const int vecs = D / VEC_ELEMS, n = g.rows * vecs;
+                                               const float* scale, const LayerIO& io) {
+    constexpr int VECS = D / VEC_ELEMS, PER_WARP = 32 / VECS, GATHER = PER_WARP < 4 ? PER_WARP : 4;
+    const int n = g.rows * VECS, lane = threadIdx.x & 31;
     const uint4* w = reinterpret_cast<const uint4*>(piece);
     for (int base = 0; base < n; base += THREADS) { // the same trips for every thread: the shuffles need the whole warp
-        const int i = base + threadIdx.x, v = i % vecs;
+        const int i = base + threadIdx.x, v = i % VECS, r = i / VECS;
         float acc = i < n ? dot_shared(w + i, att + v * VEC_ELEMS) : 0.f;
-        acc = warp_sum(acc, vecs);
-        if (i < n && v == 0) {
-            const int r = i / vecs;
+        acc = warp_sum(acc, VECS);
 #if defined(WEIGHTS_INT8)
-            acc *= scale[r];
+        if (i < n) acc *= scale[r];
 #endif
-            out[r] = acc;
-        }
+        float rows[GATHER];
+#pragma unroll
+        for (int k = 0; k < GATHER; k++) rows[k] = __shfl_down_sync(0xffffffffu, acc, k * VECS);
+        if (i < n && lane % (GATHER * VECS) == 0) add_rows<GATHER>(io.projection + g.row0 + r, rows);
     }
-    __syncthreads();
-    for (int r = 4 * threadIdx.x; r < g.rows; r += 4 * THREADS)
-        RED_V4(io.projection + g.row0 + r, out[r], out[r + 1], out[r + 2], out[r + 3]);
 }
 
 // ---- the step ----------------------------------------------------------------------------------------------
@@ -708,7 +729,6 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __shared__ float warp_out[WARPS][D];
     __shared__ __align__(16) float att[D];
     __shared__ float piece_scale[MAX_PIECE_ROWS]; // int8: the scales of the block's rows of W_proj
-    __shared__ float piece_out[MAX_PIECE_ROWS];
     float* kept = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // x_in + b_proj, C floats
     float* xs = kept + m.C; // a phase's input (C floats) or a slice's scores
     const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
@@ -721,9 +741,10 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them), the
-    // down-projection after the attention slice, the next layer's QKV as soon as the projection piece is used up,
-    // so it has the whole MLP phase to land (measured: bf16 -3% a step; issued after the MLP's products instead
-    // while each 16-byte copy still cost a division, it was the faster place). Layer l uses buffer l % 2 for QKV
+    // down-projection after the attention slice, the next layer's QKV as soon as the projection piece is used up
+    // (the MLP phase's grid barrier: its arrival is a block barrier), so it has the whole MLP phase to land
+    // (measured: bf16 -3% a step; issued after the MLP's products instead while each 16-byte copy still cost a
+    // division, it was the faster place). Layer l uses buffer l % 2 for QKV
     // and then the down-projection, the other for the projection piece and then the next layer's QKV, buffer 2
     // for MLP up. Weights do not depend on the previous kernel: the first copy starts before waiting for it.
     const HeadGroup group(m.H);
@@ -788,14 +809,16 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         wait_for_copies<2>(); // the projection piece
         merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
-        add_projection(buffer(other), piece, att, piece_scale, piece_out, io, D);
-        if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows); // the piece is used up
-        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
+        add_projection<D>(buffer(other), piece, att, piece_scale, io);
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
 
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
-        grid_sync(counter, target);
+        arrive(counter); // its barrier: every warp is done with the projection piece
+        if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
+        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
+        target += gridDim.x;
+        wait_for(counter, target);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
