@@ -327,46 +327,36 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
 
 // The block's share of the MLP down-projection: its hidden units (io.hidden, `rows` of them) times the same rows
 // of W_mlp_proj^T (in shared memory at `wt`, [rows, C]), added into the layer's output. A thread takes four
-// neighbouring outputs (its weight reads consecutive across the warp) and adds them with one vector atomic.
-__device__ __forceinline__ void add_down_projection(const unsigned char* wt, int rows, const float* scale, const LayerIO& io, int C,
-                                                    float* spare) {
+// neighbouring outputs (its weight reads consecutive across the warp) over half the rows, and adds them with one
+// vector atomic into a copy of x_out of its own: the halves' sums meet in the atomics, with no barrier.
+// int8: `scale` holds the four outputs' scales (down_scales, loaded a phase ahead).
+__device__ __forceinline__ void add_down_projection(const unsigned char* wt, int rows, float4 scale, const LayerIO& io, int C) {
     const WT* w = reinterpret_cast<const WT*>(wt);
     const int quads = C / 4, halves = THREADS >= 2 * quads ? 2 : 1, half = threadIdx.x / quads, o = 4 * (threadIdx.x % quads);
+    if (half >= halves) return;
     float a[4] = {0.f, 0.f, 0.f, 0.f};
-    if (half < halves) {
-        for (int j = half * rows / halves; j < (half + 1) * rows / halves; j++) {
-            const float h = io.hidden[j];
-            const WT* wj = w + (size_t)j * C + o;
+    for (int j = half * rows / halves; j < (half + 1) * rows / halves; j++) {
+        const float h = io.hidden[j];
+        const WT* wj = w + (size_t)j * C + o;
 #if defined(WEIGHTS_BF16)
-            const uint2 q = *reinterpret_cast<const uint2*>(wj);
-            const float2 f0 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.x));
-            const float2 f1 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.y));
-            const float f[4] = {f0.x, f0.y, f1.x, f1.y};
+        const uint2 q = *reinterpret_cast<const uint2*>(wj);
+        const float2 f0 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.x));
+        const float2 f1 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&q.y));
+        const float f[4] = {f0.x, f0.y, f1.x, f1.y};
 #elif defined(WEIGHTS_INT8)
-            const float4 q = int8x4_to_float4(*reinterpret_cast<const unsigned int*>(wj));
-            const float f[4] = {q.x, q.y, q.z, q.w};
+        const float4 q = int8x4_to_float4(*reinterpret_cast<const unsigned int*>(wj));
+        const float f[4] = {q.x, q.y, q.z, q.w};
 #else
-            const float4 q = *reinterpret_cast<const float4*>(wj);
-            const float f[4] = {q.x, q.y, q.z, q.w};
+        const float4 q = *reinterpret_cast<const float4*>(wj);
+        const float f[4] = {q.x, q.y, q.z, q.w};
 #endif
 #pragma unroll
-            for (int i = 0; i < 4; i++) a[i] += f[i] * h;
-        }
+        for (int i = 0; i < 4; i++) a[i] += f[i] * h;
     }
-    if (halves == 2) { // the second half's sums through shared memory
-        if (half == 1) reinterpret_cast<float4*>(spare)[o / 4] = make_float4(a[0], a[1], a[2], a[3]);
-        __syncthreads();
-        if (half == 0) {
-            const float4 b = reinterpret_cast<const float4*>(spare)[o / 4];
-            a[0] += b.x; a[1] += b.y; a[2] += b.z; a[3] += b.w;
-        }
-    }
-    if (half != 0) return;
 #if defined(WEIGHTS_INT8)
-#pragma unroll
-    for (int i = 0; i < 4; i++) a[i] *= __ldg(scale + o + i);
+    a[0] *= scale.x; a[1] *= scale.y; a[2] *= scale.z; a[3] *= scale.w;
 #endif
-    RED_V4(io.x_out + (size_t)(blockIdx.x % io.out_replicas) * C + o, a[0], a[1], a[2], a[3]);
+    RED_V4(io.x_out + (size_t)((halves * blockIdx.x + half) % io.out_replicas) * C + o, a[0], a[1], a[2], a[3]);
 }
 
 // ---- a layer's input vectors ------------------------------------------------------------------------------
@@ -381,6 +371,15 @@ __device__ __forceinline__ float4 load_now4(const float* p) {
     float4 v;
     asm volatile("ld.global.nc.v4.f32 {%0, %1, %2, %3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p) : "memory");
     return v;
+}
+
+// int8: the scales of this thread's four outputs of the down-projection (add_down_projection); otherwise unused.
+__device__ __forceinline__ float4 down_scales(const LayerParams& p, int C) {
+#if defined(WEIGHTS_INT8)
+    const int quads = C / 4, halves = THREADS >= 2 * quads ? 2 : 1;
+    if ((int)threadIdx.x < halves * quads) return load_now4(p.scale[MLP_PROJ] + 4 * (threadIdx.x % quads));
+#endif
+    return make_float4(1.f, 1.f, 1.f, 1.f);
 }
 
 // LayerNorm's gain and shift for this thread's four elements, and a bias added to its input where that is kept
@@ -804,6 +803,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, ATTENTION_PHASE, PASSED, m.L);
         if (attends) attention_slice<D>(slice, at, m.C, b, xs, scratch, warp_out);
         rows = row_constants(p, FC, fc_rows);
+        const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
         copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         wait_for_copies<2>(); // the projection piece
@@ -827,7 +827,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, at, D);
         __syncthreads(); // the hidden units are in shared memory
-        add_down_projection(buffer(a), fc_rows.rows, p.scale[MLP_PROJ], io, m.C, xs); // xs is used up
+        add_down_projection(buffer(a), fc_rows.rows, down_scale, io, m.C);
         if (layer + 1 < m.L) { // the next layer's constants: loaded after the products, which they would delay
             rows = row_constants(table[layer + 1], QKV, qkv_rows);
             norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C, table[layer + 1].bias[PROJ]);
