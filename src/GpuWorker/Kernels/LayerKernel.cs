@@ -13,7 +13,7 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class LayerKernel : IDisposable
 {
     public const uint Threads = 512;      // layers.cu THREADS
-    const int MaxWidth = 4 * (int)Threads; // layers.cu MAX_PER_THREAD * THREADS
+    const int MaxWidth = 4 * (int)Threads; // layers.cu holds a C-vector four elements a thread (holds_quad)
     const int PointersPerLayer = 16;      // layers.cu LayerParams
     const int MaxLayers = 48;             // layers.cu MAX_LAYERS
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix

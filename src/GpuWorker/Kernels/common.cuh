@@ -116,7 +116,6 @@ __device__ float block_reduce(float v, float* scratch) {
 __device__ __forceinline__ float warp_sum(float v, int width = 32) { return warp_reduce<Sum>(v, width); }
 __device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v); }
 __device__ float block_sum(float v, float* scratch) { return block_reduce<Sum>(v, scratch); }
-__device__ float block_max(float v, float* scratch) { return block_reduce<Max>(v, scratch); }
 
 // Four int8 (packed, the first in the low byte) as floats, without a conversion instruction (which runs at a
 // quarter of the FMA rate and held int8 products behind bf16's): q + 128 as an unsigned byte in the mantissa

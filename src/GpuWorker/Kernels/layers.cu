@@ -32,7 +32,6 @@
 #define THREADS 512
 #define WARPS (THREADS / 32)
 #define MAX_ROWS 64       // rows of one matrix a block takes at most (their partial sums live in shared memory)
-#define MAX_PER_THREAD 4  // a C-vector is held four elements a thread (holds_quad): C <= 4 THREADS
 #define MAX_LAYERS 48     // the layer table lives in shared memory
 #define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
 #define MAX_PIECE_ROWS 256 // rows of the attention projection a block takes for its head (LayerKernel checks)
@@ -331,9 +330,22 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
 // meet the first's in `spare` (shared memory), which adds them with one vector atomic (measured: each half adding
 // its own atomics instead, int8 step +1.4 us, bf16 +0.2). int8: `scale` holds the four outputs' scales
 // (down_scales, loaded a phase ahead).
+// This thread's share of it: quad o / 4 of the C / 4 quads of outputs, over half `half` of the rows (of `halves`: two
+// where the block has the threads for both).
+struct DownShare {
+    int halves, half, o;
+    __device__ DownShare(int C) {
+        const int quads = C / 4;
+        halves = THREADS >= 2 * quads ? 2 : 1;
+        half = threadIdx.x / quads;
+        o = 4 * (threadIdx.x % quads);
+    }
+};
+
 __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int rows, float4 scale, const LayerIO& io, int C, float* spare) {
     const WT* w = reinterpret_cast<const WT*>(wt);
-    const int quads = C / 4, halves = THREADS >= 2 * quads ? 2 : 1, half = threadIdx.x / quads, o = 4 * (threadIdx.x % quads);
+    const DownShare share(C);
+    const int halves = share.halves, half = share.half, o = share.o;
     float a[4] = {0.f, 0.f, 0.f, 0.f};
     for (int j = half * rows / halves; half < halves && j < (half + 1) * rows / halves; j++) {
         const float h = io.hidden[j];
@@ -385,8 +397,8 @@ __device__ __forceinline__ float4 load_now4(const float* p) {
 // int8: the scales of this thread's four outputs of the down-projection (add_down_projection); otherwise unused.
 __device__ __forceinline__ float4 down_scales(const LayerParams& p, int C) {
 #if defined(WEIGHTS_INT8)
-    const int quads = C / 4, halves = THREADS >= 2 * quads ? 2 : 1;
-    if ((int)threadIdx.x < halves * quads) return load_now4(p.scale[MLP_PROJ] + 4 * (threadIdx.x % quads));
+    const DownShare share(C);
+    if (share.half < share.halves) return load_now4(p.scale[MLP_PROJ] + share.o);
 #endif
     return make_float4(1.f, 1.f, 1.f, 1.f);
 }
