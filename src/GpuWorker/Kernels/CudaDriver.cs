@@ -18,11 +18,23 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] private static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Library)] private static partial int cuFuncSetAttribute(IntPtr function, int attribute, int value);
     [LibraryImport(Library)] private static partial int cuOccupancyMaxActiveBlocksPerMultiprocessor(out int blocks, IntPtr function, int blockSize, nuint dynamicSharedBytes);
+    [LibraryImport(Library)] private static partial int cuCtxSetLimit(int limit, nuint value);
 
     const int ComputeCapabilityMajor = 75, ComputeCapabilityMinor = 76, MultiprocessorCount = 16; // CU_DEVICE_ATTRIBUTE_*
     const int MaxSharedPerBlockOptIn = 97;                                                        // CU_DEVICE_ATTRIBUTE_*
+    const int L2CacheSize = 38, MaxPersistingL2CacheSize = 108;                                   // CU_DEVICE_ATTRIBUTE_*
+    const int PersistingL2CacheSize = 6;                                                          // CU_LIMIT_*
     const int MaxDynamicSharedBytes = 8;                                                          // CU_FUNC_ATTRIBUTE_*
     const int ProgrammaticStreamSerialization = 6; // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
+    const int AccessPolicyWindow = 1;               // CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW
+    const int MaxAccessPolicyWindowSize = 109;      // CU_DEVICE_ATTRIBUTE_*
+    const int Streaming = 1, Persisting = 2;        // CU_ACCESS_PROPERTY_*
+
+    /// <summary>
+    /// An address range a launch reads whose L2 lines, HitRatio of them, are marked to stay in the L2 set aside
+    /// (SetAsideL2) and the rest to go first.
+    /// </summary>
+    public readonly record struct L2Window(IntPtr Base, long Bytes, float HitRatio);
 
     /// <summary>CUlaunchConfig.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -34,12 +46,17 @@ internal static unsafe partial class CudaDriver
         public uint AttributeCount;
     }
 
-    /// <summary>CUlaunchAttribute: an id, padding to 8 bytes, then a 64-byte value union (here one int).</summary>
+    /// <summary>CUlaunchAttribute: an id, padding to 8 bytes, then a 64-byte value union (one int, or a CUaccessPolicyWindow).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 72)]
-    struct LaunchAttribute
+    internal struct LaunchAttribute
     {
         [FieldOffset(0)] public int Id;
         [FieldOffset(8)] public int Value;
+        [FieldOffset(8)] public IntPtr WindowBase;
+        [FieldOffset(16)] public nuint WindowBytes;
+        [FieldOffset(24)] public float HitRatio;
+        [FieldOffset(28)] public int HitProperty;
+        [FieldOffset(32)] public int MissProperty;
     }
 
     public static IntPtr LoadModule(byte[] cubin)
@@ -59,13 +76,22 @@ internal static unsafe partial class CudaDriver
     /// <summary>GPTBENCH_KERNEL_OVERLAP=0 launches every kernel only after the previous one ends (to measure what overlap buys).</summary>
     static readonly bool Overlap = Environment.GetEnvironmentVariable("GPTBENCH_KERNEL_OVERLAP") != "0";
 
-    public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, uint sharedBytes, IntPtr stream, void** arguments)
+    public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, uint sharedBytes, IntPtr stream, void** arguments,
+        L2Window? keep = null)
     {
-        var overlap = new LaunchAttribute { Id = ProgrammaticStreamSerialization, Value = 1 };
+        var attributes = stackalloc LaunchAttribute[2];
+        var count = 0u;
+        if (Overlap) attributes[count++] = new LaunchAttribute { Id = ProgrammaticStreamSerialization, Value = 1 };
+        if (keep is { } w)
+            attributes[count++] = new LaunchAttribute
+            {
+                Id = AccessPolicyWindow, WindowBase = w.Base, WindowBytes = (nuint)w.Bytes, HitRatio = w.HitRatio,
+                HitProperty = Persisting, MissProperty = Streaming,
+            };
         var config = new LaunchConfig
         {
             GridX = grid.X, GridY = grid.Y, GridZ = grid.Z, BlockX = blockThreads, BlockY = 1, BlockZ = 1,
-            SharedBytes = sharedBytes, Stream = stream, Attributes = &overlap, AttributeCount = Overlap ? 1u : 0u,
+            SharedBytes = sharedBytes, Stream = stream, Attributes = attributes, AttributeCount = count,
         };
         Check(cuLaunchKernelEx(&config, function, arguments, null), $"cuLaunchKernelEx({name})");
     }
@@ -79,6 +105,23 @@ internal static unsafe partial class CudaDriver
 
     /// <summary>The most shared memory one block may use when its kernel opts in (227 KiB on the H100).</summary>
     public static int MaxSharedBytesPerBlock() => Attribute(MaxSharedPerBlockOptIn, "max shared memory per block (opt-in)");
+
+    /// <summary>The longest address range one L2Window may cover.</summary>
+    public static long MaxL2WindowBytes() => Attribute(MaxAccessPolicyWindowSize, "max access policy window size");
+
+    /// <summary>The L2 cache's size in bytes (50 MiB on the H100 SXM).</summary>
+    public static int L2Bytes() => Attribute(L2CacheSize, "L2 cache size");
+
+    /// <summary>
+    /// Sets aside up to <paramref name="bytes"/> of L2 for lines marked to stay (L2Window), at most what the device
+    /// allows; returns the bytes set aside. The rest of L2 serves everything else as before.
+    /// </summary>
+    public static long SetAsideL2(long bytes)
+    {
+        var granted = Math.Min(bytes, Attribute(MaxPersistingL2CacheSize, "max persisting L2 cache size"));
+        Check(cuCtxSetLimit(PersistingL2CacheSize, (nuint)granted), "cuCtxSetLimit(persisting L2 cache size)");
+        return granted;
+    }
 
     /// <summary>Lets the kernel's launches ask for more than the default 48 KiB of dynamic shared memory.</summary>
     public static void AllowDynamicShared(IntPtr function, int bytes) =>

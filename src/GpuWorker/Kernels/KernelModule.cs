@@ -59,10 +59,10 @@ internal sealed class KernelModule
 
     /// <summary>Enqueues one launch of <paramref name="kernel"/> (1-D blocks) on the stream; arguments in the kernel's order.</summary>
     public unsafe void Launch(string kernel, (uint X, uint Y, uint Z) grid, uint threads, IntPtr stream, Func<KernelArgs, KernelArgs> arguments,
-        uint sharedBytes = 0)
+        uint sharedBytes = 0, CudaDriver.L2Window? keep = null)
     {
         using var args = arguments(new KernelArgs());
-        CudaDriver.Launch(Function(kernel), kernel, grid, threads, sharedBytes, stream, args.Build());
+        CudaDriver.Launch(Function(kernel), kernel, grid, threads, sharedBytes, stream, args.Build(), keep);
     }
 
     static string CacheFolder()

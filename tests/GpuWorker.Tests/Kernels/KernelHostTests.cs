@@ -120,6 +120,49 @@ public class KernelHostTests
         Assert.Contains("needs 61440", error.Message);
     }
 
+    [Theory]
+    [InlineData(null, 52428800L, 17476266L)]      // unset: a third of the H100's 50 MiB
+    [InlineData("0", 52428800L, 0L)]              // none kept
+    [InlineData("16777216", 52428800L, 16777216L)]
+    public void Lm_head_L2_share_is_a_third_of_L2_unless_set(string? setting, long l2, long expected) =>
+        Assert.Equal(expected, GemvKernel.LmHeadL2Request(setting, l2));
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("16MB")]
+    [InlineData("")]
+    public void Lm_head_L2_share_refuses_what_is_not_a_byte_count(string setting)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GemvKernel.LmHeadL2Request(setting, 52428800L));
+        Assert.Contains("GPTBENCH_LM_HEAD_L2_BYTES", error.Message);
+        Assert.Contains($"'{setting}'", error.Message);
+    }
+
+    [Fact]
+    public void Lm_head_window_marks_the_share_the_set_aside_L2_holds()
+    {
+        var weights = new IntPtr(0x7000_0000);
+        const long bf16 = 50257L * 768 * 2, int8 = 50257L * 768;
+        var window = GemvKernel.LmHeadWindow(weights, bf16, 16 << 20, maxWindowBytes: 128 << 20)!.Value;
+        Assert.Equal((weights, bf16), (window.Base, window.Bytes));
+        Assert.Equal((float)(16.0 * (1 << 20) / bf16), window.HitRatio, 6);
+        // A window shorter than the matrix covers its first bytes; a share larger than the window marks all of it.
+        Assert.Equal(8L << 20, GemvKernel.LmHeadWindow(weights, bf16, 16 << 20, maxWindowBytes: 8 << 20)!.Value.Bytes);
+        Assert.Equal(1f, GemvKernel.LmHeadWindow(weights, int8, 64L << 20, maxWindowBytes: 128 << 20)!.Value.HitRatio);
+        Assert.Null(GemvKernel.LmHeadWindow(weights, bf16, 0, maxWindowBytes: 128 << 20));
+    }
+
+    [Fact]
+    public void Launch_attribute_lays_out_the_access_policy_window_as_cuda_h_does()
+    {
+        // CUlaunchAttribute: id, padding, then the value union at 8; CUaccessPolicyWindow: base_ptr, num_bytes,
+        // hitRatio, hitProp, missProp.
+        static long At(string field) => (long)Marshal.OffsetOf<CudaDriver.LaunchAttribute>(field);
+        Assert.Equal(72, Marshal.SizeOf<CudaDriver.LaunchAttribute>());
+        Assert.Equal((0L, 8L, 8L, 16L, 24L, 28L, 32L), (At("Id"), At("Value"), At("WindowBase"), At("WindowBytes"),
+            At("HitRatio"), At("HitProperty"), At("MissProperty")));
+    }
+
     [Fact]
     public void Every_entry_point_the_host_can_pick_is_instantiated_in_the_source()
     {
