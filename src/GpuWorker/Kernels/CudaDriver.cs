@@ -119,6 +119,7 @@ internal static unsafe partial class CudaDriver
     public static long SetAsideL2(long bytes)
     {
         var granted = Math.Min(bytes, Attribute(MaxPersistingL2CacheSize, "max persisting L2 cache size"));
+        if (granted <= 0) return 0; // a GPU without persisting L2 (before Ampere) refuses the limit itself
         Check(cuCtxSetLimit(PersistingL2CacheSize, (nuint)granted), "cuCtxSetLimit(persisting L2 cache size)");
         return granted;
     }
