@@ -1,4 +1,5 @@
 using GptBench.GpuWorker.Protocol;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Sampling;
@@ -10,6 +11,9 @@ namespace GptBench.GpuWorker.Sampling;
 /// E = -log(U) comes from a counter-based hash of (seed, counter, token index) computed with tensor ops:
 /// torch's generators keep their state on the host and are not safe to capture into a graph we launch
 /// ourselves, while a hash of device tensors is, and gives the same draws on every device and engine.
+/// Every constant is a Scalar the sampler holds until disposed, none converted implicitly per call: TorchSharp frees an
+/// implicit Scalar when the garbage collector finalizes it, and one freed during the op that reads it turned a test's
+/// `add_(0.5)` into libtorch's "Expected false to be true" from Scalar::toDouble (CI, 2026-12-06).
 /// </summary>
 public sealed class Sampler : IDisposable
 {
@@ -17,6 +21,7 @@ public sealed class Sampler : IDisposable
     public SamplingSpec Spec { get; }
     readonly int vocabSize;
     readonly Tensor mask32, shift8, shift13, shift16, indexKeys;
+    readonly Scalar temperature, minusInfinity, counterMultiplier, half, unitStep, mixMultiplier1, mixMultiplier2;
 
     public Sampler(SamplingSpec spec, int vocabSize, Device device)
     {
@@ -30,8 +35,16 @@ public sealed class Sampler : IDisposable
         shift8 = tensor(8L, device: device).DetachFromDisposeScope();
         shift13 = tensor(13L, device: device).DetachFromDisposeScope();
         shift16 = tensor(16L, device: device).DetachFromDisposeScope();
+        temperature = spec.Temperature.ToScalar();
+        minusInfinity = double.NegativeInfinity.ToScalar();
+        counterMultiplier = 0x85EBCA77L.ToScalar();
+        half = 0.5.ToScalar();
+        unitStep = (1.0 / (1 << 24)).ToScalar();
+        mixMultiplier1 = 0x85EBCA6BL.ToScalar();
+        mixMultiplier2 = 0xC2B2AE35L.ToScalar();
         using var index = arange(vocabSize, ScalarType.Int64, device);
-        indexKeys = index.mul(0x9E3779B1L).bitwise_and_(mask32).DetachFromDisposeScope(); // a bijection on 32-bit values
+        using var golden = 0x9E3779B1L.ToScalar();
+        indexKeys = index.mul(golden).bitwise_and_(mask32).DetachFromDisposeScope(); // a bijection on 32-bit values
     }
 
     /// <summary>The value to put in the seed tensor for a request's seed.</summary>
@@ -45,11 +58,11 @@ public sealed class Sampler : IDisposable
     {
         if (Spec.Greedy)
             return logits.argmax(0, keepdim: true);
-        var scaled = logits.to(ScalarType.Float32).div(Spec.Temperature); // not in place: to() may alias the caller's logits
+        var scaled = logits.to(ScalarType.Float32).div(temperature); // not in place: to() may alias the caller's logits
         if (Spec.TopK > 0 && Spec.TopK < vocabSize)
         {
             var (top, _) = scaled.topk(Spec.TopK);
-            scaled = scaled.masked_fill(scaled.lt(top.narrow(0, Spec.TopK - 1, 1)), double.NegativeInfinity);
+            scaled = scaled.masked_fill(scaled.lt(top.narrow(0, Spec.TopK - 1, 1)), minusInfinity);
         }
         return scaled.softmax(0).div_(ExponentialNoise(seed, counter)).argmax(0, keepdim: true);
     }
@@ -57,19 +70,19 @@ public sealed class Sampler : IDisposable
     /// <summary>E [V] ~ Exp(1), independent across token indices, a pure function of (seed, counter).</summary>
     internal Tensor ExponentialNoise(Tensor seed, Tensor counter)
     {
-        var key = Mix(Mix(seed.bitwise_xor(counter.mul(0x85EBCA77L)).bitwise_and_(mask32)).add_(counter).bitwise_and_(mask32));
+        var key = Mix(Mix(seed.bitwise_xor(counter.mul(counterMultiplier)).bitwise_and_(mask32)).add_(counter).bitwise_and_(mask32));
         var bits = Mix(indexKeys.bitwise_xor(key));
         // 24 random bits -> U in (0, 1), never 0 or 1, so -log(U) is finite and positive.
-        return bits.bitwise_right_shift_(shift8).to(ScalarType.Float32).add_(0.5).mul_(1.0 / (1 << 24)).log_().neg_();
+        return bits.bitwise_right_shift_(shift8).to(ScalarType.Float32).add_(half).mul_(unitStep).log_().neg_();
     }
 
     // murmur3's 32-bit finalizer on int64 tensors holding 32-bit values (in place).
     Tensor Mix(Tensor x)
     {
         x.bitwise_xor_(x.bitwise_right_shift(shift16));
-        x.mul_(0x85EBCA6BL).bitwise_and_(mask32);
+        x.mul_(mixMultiplier1).bitwise_and_(mask32);
         x.bitwise_xor_(x.bitwise_right_shift(shift13));
-        x.mul_(0xC2B2AE35L).bitwise_and_(mask32);
+        x.mul_(mixMultiplier2).bitwise_and_(mask32);
         return x.bitwise_xor_(x.bitwise_right_shift(shift16));
     }
 
@@ -77,5 +90,7 @@ public sealed class Sampler : IDisposable
     {
         foreach (var t in new[] { mask32, shift8, shift13, shift16, indexKeys })
             t.Dispose();
+        foreach (var s in new[] { temperature, minusInfinity, counterMultiplier, half, unitStep, mixMultiplier1, mixMultiplier2 })
+            s.Dispose();
     }
 }

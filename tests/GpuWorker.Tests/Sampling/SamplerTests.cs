@@ -55,6 +55,22 @@ public class SamplerTests
     }
 
     [Fact]
+    public void A_sampler_made_in_a_dispose_scope_samples_after_the_scope_and_a_collection()
+    {
+        Sampler sampler;
+        using (NewDisposeScope())
+            sampler = new Sampler(new SamplingSpec(Greedy: false, Temperature: 0.8, TopK: 2), 4, CPU);
+        using (sampler)
+        {
+            using var logits = tensor(new[] { 3.0f, -5.0f, 2.5f, -6.0f });
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var draws = Enumerable.Range(0, 200).Select(i => Draw(sampler, logits, seed: 1, counter: i)).ToHashSet();
+            Assert.Equal(new HashSet<int> { 0, 2 }, draws); // the top 2, both drawn, nothing else
+        }
+    }
+
+    [Fact]
     public void The_same_seed_and_counter_give_the_same_token_and_others_differ()
     {
         using var logits = zeros(5000);
