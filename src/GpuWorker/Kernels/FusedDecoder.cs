@@ -96,7 +96,7 @@ internal sealed class FusedDecoder : IDisposable
 
     /// <summary>Enqueues ln_f and the lm_head: Logits from the residual row in X (a step's last layer, or a prefill's last position).</summary>
     public void LmHead(IntPtr stream) =>
-        Gemv("gemv_ln", w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
+        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)

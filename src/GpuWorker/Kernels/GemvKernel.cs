@@ -13,6 +13,8 @@ internal sealed class GemvKernel
     /// <summary>The same for the lm_head's entry points (4 rows per warp).</summary>
     public static readonly int[] LmHeadVectorsPerLane = [2, 4, 8];
     const int MaxSharedBytes = 48 * 1024; // dynamic shared memory a launch gets without opting in
+    /// <summary>The lm_head's entry point (its LayerNorm is ln_f; 4 rows a warp; its launch keeps weights in L2).</summary>
+    public const string LmHead = "gemv_ln";
 
     readonly KernelModule module;
     readonly int vectorElements, multiprocessors;
@@ -62,7 +64,7 @@ internal sealed class GemvKernel
     /// </summary>
     public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) Shape(string kernel, int n, int k, int vectorElements, int multiprocessors)
     {
-        var lmHead = kernel == "gemv_ln";
+        var lmHead = kernel == LmHead;
         var rowsPerBlock = lmHead ? 32 : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
         var threads = lmHead ? 256u : 32u * (uint)rowsPerBlock;
         var sizes = lmHead ? LmHeadVectorsPerLane : VectorsPerLane;
@@ -82,7 +84,7 @@ internal sealed class GemvKernel
         module.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
             .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared,
-            kernel == "gemv_ln" ? LmHeadWindow(m.WeightPointer, m.Weight.NumberOfElements * m.Weight.ElementSize, lmHeadSetAside, maxWindowBytes) : null);
+            kernel == LmHead ? LmHeadWindow(m.WeightPointer, m.Weight.NumberOfElements * m.Weight.ElementSize, lmHeadSetAside, maxWindowBytes) : null);
         return name;
     }
 

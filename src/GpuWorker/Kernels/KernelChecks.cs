@@ -63,7 +63,7 @@ public static class KernelChecks
         (string Kernel, int N, int K)[] shapes =
         [
             ("gemv_ln_bias", 3 * C, C), ("gemv_bias_residual", C, C), ("gemv_ln_bias_gelu", 4 * C, C),
-            ("gemv_bias_residual", C, 4 * C), ("gemv_ln", c.VocabSize, C),
+            ("gemv_bias_residual", C, 4 * C), (GemvKernel.LmHead, c.VocabSize, C),
         ];
         var failed = 0;
         foreach (var (kernel, n, k) in shapes)
@@ -79,7 +79,7 @@ public static class KernelChecks
             var ln = kernel.StartsWith("gemv_ln", StringComparison.Ordinal);
             var input = ln ? nn.functional.layer_norm(x, [k], lnW, lnB, 1e-5) : x;
             var reference = FusedWeights.Dequantize(m).matmul(input);
-            if (kernel != "gemv_ln") reference = reference.add(bias);
+            if (kernel != GemvKernel.LmHead) reference = reference.add(bias);
             if (kernel.EndsWith("gelu", StringComparison.Ordinal)) reference = reference.gelu(TorchSharp.Modules.GELU.Approximate.tanh);
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
