@@ -4,14 +4,20 @@
 // token id, so it always holds exactly k tokens.
 // Two phases in one launch: each block takes a chunk of the logits and writes its candidates (its
 // own top k, or its best token when only one is needed); the last block to finish picks among all
-// candidates. Selection is a radix select over 64-bit keys: the logit's order-preserving bits
-// above the complemented token id, so keys are unique and larger means better.
+// candidates. Keys are 64-bit: the logit's order-preserving bits above the complemented token id, so
+// they are unique and larger means better. Both selections count ranks among the few keys at or above a
+// bound (top_k_by_count: three block barriers) and fall back to a radix select where that does not apply
+// (measured: top-50 12.3 -> 10.0 us; BENCHMARKS.md).
 // The token goes to the next step's input, to the token history, and to a host-mapped ring that
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
 
 #define THREADS 512 // TokenSampler.Threads
 #define MAX_STAGED 4096 // a block's chunk of keys, or the candidates the last block copies, in shared memory
+#define WARPS (THREADS / 32)
+#define MAX_HELD 4        // keys a thread holds in top_k_by_count: it takes up to MAX_HELD x THREADS keys
+#define MAX_ROUNDS 8      // a warp's share of top_k_by_count's pool: k up to WARPS x MAX_ROUNDS
+#define MAX_KEPT THREADS  // keys at or above top_k_by_count's bound it ranks, one a thread
 
 typedef unsigned long long Key; // 0 is no candidate: every real key is larger
 
@@ -108,6 +114,66 @@ __device__ Key select_threshold(KeyAt key, int n, int k, unsigned int* hist, Key
     return prefix; // the kept keys are exactly those >= prefix
 }
 
+// The k largest of the n keys in shared memory (nonzero keys unique, zeros none), without the radix select's passes of
+// four block barriers each: out(rank, key) is called once for each of them, by one thread, with its rank (0 the
+// largest); returns false, having called nothing, where this way does not apply (then the radix select). Each warp's R
+// largest keys (R = k / WARPS rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the
+// keys; the pool's k-th largest is at or below the keys' k-th largest, so only keys at or above it can be kept, and
+// usually few more than k are; each of those is ranked by counting the others above it (every key above a kept one
+// is kept too). Three block barriers; the caller's last one must follow its own reads of count and bound.
+template <typename Out>
+__device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
+    const int rounds = (k + WARPS - 1) / WARPS;
+    if (rounds > MAX_ROUNDS || n > MAX_HELD * THREADS) return false;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    Key held[MAX_HELD];
+#pragma unroll
+    for (int j = 0; j < MAX_HELD; j++) {
+        const int i = threadIdx.x + j * THREADS;
+        held[j] = i < n ? keys[i] : 0;
+    }
+    if (threadIdx.x == 0) { *count = 0; *bound = 1; } // 1: every nonzero key, where the pool holds fewer than k
+    for (int r = 0; r < rounds; r++) {
+        Key top = 0;
+#pragma unroll
+        for (int j = 0; j < MAX_HELD; j++) top = held[j] > top ? held[j] : top;
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, top, o); top = u > top ? u : top; }
+#pragma unroll
+        for (int j = 0; j < MAX_HELD; j++) if (held[j] == top) held[j] = 0; // keys are unique: only its holder's
+        if (lane == 0) pool[warp * rounds + r] = top;
+    }
+    __syncthreads();
+    const int pooled = WARPS * rounds;
+    if (threadIdx.x < pooled) {
+        const Key v = pool[threadIdx.x];
+        int above = 0;
+        for (int j = 0; j < pooled; j++) above += pool[j] > v;
+        if (v != 0 && above == k - 1) *bound = v;
+    }
+    __syncthreads();
+    const Key b = *bound;
+#pragma unroll
+    for (int j = 0; j < MAX_HELD; j++) {
+        const int i = threadIdx.x + j * THREADS;
+        const Key v = i < n ? keys[i] : 0;
+        if (v != 0 && v >= b) {
+            const unsigned int at = atomicAdd(count, 1u);
+            if (at < MAX_KEPT) kept[at] = v;
+        }
+    }
+    __syncthreads();
+    const int survivors = (int)*count;
+    if (survivors > MAX_KEPT) return false;
+    if ((int)threadIdx.x < survivors) {
+        const Key v = kept[threadIdx.x];
+        int above = 0;
+        for (int j = 0; j < survivors; j++) above += kept[j] > v;
+        if (above < k) out(above, v);
+    }
+    return true;
+}
+
 // state: [0] current token (the next step's input), [1] its position, [2] the step counter.
 // seed_ptr: the sample's seed, in device memory so one captured graph serves every sample.
 // candidates: gridDim.x * per_block keys; per_block = min(k, chunk) for top-k, else 1.
@@ -118,8 +184,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     __shared__ Key keys[MAX_STAGED];
     __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
-    __shared__ Key chosen;
-    __shared__ unsigned int needed, written;
+    __shared__ Key chosen, bound, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
+    __shared__ unsigned int needed, written, count;
     __shared__ bool last;
     wait_for_previous_kernel();
     allow_next_kernel();
@@ -149,11 +215,16 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         for (int i = threadIdx.x; i < n; i += THREADS) keys[i] = make_key(logits[c0 + i], c0 + i);
         if (threadIdx.x == 0) written = 0;
         __syncthreads();
-        const Key threshold = n > per_block ? select_threshold([&](int i) { return keys[i]; }, n, per_block, hist, &chosen, &needed) : 1;
-        for (int i = threadIdx.x; i < n; i += THREADS)
-            if (keys[i] >= threshold) mine[atomicAdd(&written, 1u)] = keys[i];
-        __syncthreads();
-        for (int i = (int)(written + threadIdx.x); i < per_block; i += THREADS) mine[i] = 0;
+        // Exactly per_block keys, in rank order, where counting applies; else the radix select's threshold.
+        const bool ranked = n > per_block &&
+                            top_k_by_count(keys, n, per_block, pool, kept, &count, &bound, [&](int rank, Key key) { mine[rank] = key; });
+        if (!ranked) {
+            const Key threshold = n > per_block ? select_threshold([&](int i) { return keys[i]; }, n, per_block, hist, &chosen, &needed) : 1;
+            for (int i = threadIdx.x; i < n; i += THREADS)
+                if (keys[i] >= threshold) mine[atomicAdd(&written, 1u)] = keys[i];
+            __syncthreads();
+            for (int i = (int)(written + threadIdx.x); i < per_block; i += THREADS) mine[i] = 0;
+        }
     }
 
     // The last block to finish picks the token.
@@ -177,15 +248,23 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
         }
         __syncthreads();
-        const auto at = [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); };
-        const Key threshold = select_threshold(at, total, top_k, hist, &chosen, &needed);
+        // The race among the top k: by counting where it applies (each kept key's thread races it), else over the
+        // keys at or above the radix select's threshold.
+        const auto race = [&](Key key) {
+            const int t = token_of(key);
+            return make_key(race_score(from_order_bits((unsigned int)(key >> 32)), inv_temperature, seed, step, t), t);
+        };
         Key best = 0;
-        for (int i = threadIdx.x; i < total; i += THREADS) {
-            const Key k = at(i);
-            if (k == 0 || k < threshold) continue;
-            const int t = token_of(k);
-            const Key race = make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
-            best = race > best ? race : best;
+        const bool ranked = staged && top_k_by_count(keys, total, top_k, pool, kept, &count, &bound, [&](int, Key key) { best = race(key); });
+        if (!ranked) {
+            const auto at = [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); };
+            const Key threshold = select_threshold(at, total, top_k, hist, &chosen, &needed);
+            for (int i = threadIdx.x; i < total; i += THREADS) {
+                const Key k = at(i);
+                if (k == 0 || k < threshold) continue;
+                const Key r = race(k);
+                best = r > best ? r : best;
+            }
         }
         token = token_of(block_max(best, scratch));
     }

@@ -4,7 +4,7 @@ sample_token's phases (each block's chunk of GPT-2's 50,257 logits, then the blo
 it ranks and how often it falls back to the radix select. Keys are the logits' ranks + 1 (unique, order-preserving; 0
 is no key), as the kernel's 64-bit keys are.
 
-    python3 docs/results/untested-sampler/simulate.py
+    python3 docs/results/sampler-count/simulate.py
 """
 import random
 
