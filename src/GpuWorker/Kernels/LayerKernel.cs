@@ -19,7 +19,7 @@ internal sealed class LayerKernel : IDisposable
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
     const int MaxPieceRows = 256;         // layers.cu MAX_PIECE_ROWS: a block's rows of its head's projection columns
-    const int Replicas = 8;               // layers.cu REPLICAS: copies of each residual buffer
+    const int Replicas = 4;               // layers.cu REPLICAS: copies of each residual buffer
     const int TraceStampsPerLayer = 12;   // layers.cu TRACE_EVENTS / L
     const int Buffers = 3;                // layers.cu: three weight buffers
     const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this

@@ -39,8 +39,9 @@
                                            :: "l"(p), "f"(a), "f"(b), "f"(c), "f"(d) : "memory")
 // Copies of a layer's output the down-projection's atomics are spread over: 132 blocks add into every output,
 // and the atomics queue in L2 (measured, us a step bf16: 2 copies 213.7, 4 212.9, 8 207.8, 16 210.6, where
-// summing the copies starts to cost more than the queues).
-#define REPLICAS 8
+// summing the copies starts to cost more than the queues; on the thirteenth session's kernel, bf16 / int8: 4
+// 173.35 / 163.42, 6 173.73 / 165.21, 8 173.35 / 164.30: as fast in bf16, faster in int8, with half the loads).
+#define REPLICAS 4
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
