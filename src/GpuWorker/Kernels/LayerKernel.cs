@@ -20,6 +20,8 @@ internal sealed class LayerKernel : IDisposable
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
     const int MaxPieceRows = 256;         // layers.cu MAX_PIECE_ROWS: a block's rows of its head's projection columns
     const int Replicas = 4;               // layers.cu REPLICAS: copies of each residual buffer
+    const int CounterCopies = 2;          // layers.cu COUNTER_COPIES: copies of each barrier counter
+    const int CounterStride = 64;         // common.cuh COUNTER_STRIDE: words between them
     const int TraceStampsPerLayer = 12;   // layers.cu TRACE_EVENTS / L
     const int Buffers = 3;                // layers.cu: three weight buffers
     const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
@@ -140,10 +142,13 @@ internal sealed class LayerKernel : IDisposable
     /// </summary>
     public sealed record ZeroedLayout(long ProjectionAt, long QkvAt, long PartialAt, long Words)
     {
+        /// <summary>The barrier counters': two step parities of <see cref="CounterCopies"/> copies.</summary>
+        public const long CounterWords = 2 * CounterCopies * CounterStride;
+
         public static ZeroedLayout For(Gpt2Config c, int maxSlices)
         {
             static long Aligned(long words) => (words + 3) / 4 * 4;
-            var projectionAt = Aligned(2);
+            var projectionAt = Aligned(CounterWords);
             var qkvAt = projectionAt + Aligned(3L * c.NEmbd);
             var partialAt = qkvAt + Aligned(2 * 3L * c.NEmbd);
             return new ZeroedLayout(projectionAt, qkvAt, partialAt, partialAt + Aligned(2L * c.NHead * maxSlices * (c.HeadDim + 2)));

@@ -42,6 +42,8 @@
 // summing the copies starts to cost more than the queues; on the thirteenth session's kernel, bf16 / int8: 4
 // 173.35 / 163.42, 6 173.73 / 165.21, 8 173.35 / 164.30: as fast in bf16, faster in int8, with half the loads).
 #define REPLICAS 4
+// Copies of each grid barrier's counter (common.cuh's arrive): 132 blocks poll it.
+#define COUNTER_COPIES 2
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
@@ -71,7 +73,7 @@ struct Buffers {
     unsigned long long* qkv;     // [3 C] published (below)
     unsigned long long* partial; // [H, max_slices, D + 2] published attention slices: weighted values, max, sum
     __nv_bfloat16* cache; // [L, 2, H, T, D]
-    unsigned int* counters; // [2] per step parity: grid barrier arrivals
+    unsigned int* counters; // [2, COUNTER_COPIES, COUNTER_STRIDE] per step parity: grid barrier arrivals
     unsigned long long* trace; // null, or [blocks, TRACE_EVENTS] %globaltimer stamps (LayerKernel.Profile)
     int max_slices;
 };
@@ -779,10 +781,10 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
     const int token = state[0], pos = state[1], step = state[2], parity = step & 1;
-    unsigned int* counter = b.counters + parity;
+    unsigned int* counter = b.counters + parity * COUNTER_COPIES * COUNTER_STRIDE;
     // The counter of the other step parity (the previous step's, finished before this kernel started) is reset for
     // the next step, so the barrier counters need no kernel of their own.
-    if (blockIdx.x == 0 && threadIdx.x == 0) b.counters[parity ^ 1] = 0;
+    if (blockIdx.x == 0 && threadIdx.x < COUNTER_COPIES) b.counters[((parity ^ 1) * COUNTER_COPIES + threadIdx.x) * COUNTER_STRIDE] = 0;
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = group.index < slices; // slice `index` of the group's head
@@ -800,7 +802,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
             x = embed_quad(m, token, pos);
         } else {
             stamp(b, layer, QKV_PHASE, ARRIVED, m.L);
-            grid_sync(counter, target);
+            grid_sync(counter, target, COUNTER_COPIES);
             stamp(b, layer, QKV_PHASE, PASSED, m.L);
             x = load_quad(io.x_in, io.in_replicas, m.C);
         }
@@ -836,11 +838,11 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
-        arrive(counter); // its barrier: every warp is done with the projection piece
+        arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
         if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
         else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
         target += gridDim.x;
-        wait_for(counter, target);
+        wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);

@@ -43,7 +43,7 @@ public class LayerKernelTests
         var c = Presets.All[preset];
         var layout = LayerKernel.ZeroedLayout.For(c, maxSlices);
         long[] starts = [0, layout.ProjectionAt, layout.QkvAt, layout.PartialAt];
-        long[] words = [2, 3L * c.NEmbd, 2 * 3L * c.NEmbd, 2L * c.NHead * maxSlices * (c.HeadDim + 2)]; // counters, sums, published (8 bytes a value)
+        long[] words = [LayerKernel.ZeroedLayout.CounterWords, 3L * c.NEmbd, 2 * 3L * c.NEmbd, 2L * c.NHead * maxSlices * (c.HeadDim + 2)]; // counters, sums, published (8 bytes a value)
         long[] ends = [layout.ProjectionAt, layout.QkvAt, layout.PartialAt, layout.Words];
         for (var i = 0; i < starts.Length; i++)
         {
