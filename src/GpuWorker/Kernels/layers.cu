@@ -249,7 +249,9 @@ __device__ __forceinline__ bool tagged(unsigned long long x, unsigned int tag) {
 __device__ __forceinline__ float value_of(unsigned long long x) { return __uint_as_float((unsigned int)x); }
 __device__ __forceinline__ float await(const unsigned long long* p, unsigned int tag) {
     unsigned long long x;
-    for (x = load_published(p); !tagged(x, tag); x = load_published(p)) __nanosleep(32); // measured: ~0.5 us a step faster than polling flat out
+    // Measured: a 32 ns sleep between polls ~0.5 us a step faster than polling flat out; 64 ns, once the barrier's
+    // counter had two copies, 0.9 us faster again in bf16 (16 ns slower).
+    for (x = load_published(p); !tagged(x, tag); x = load_published(p)) __nanosleep(64);
     return value_of(x);
 }
 
