@@ -22,10 +22,17 @@ internal sealed class LayerKernel : IDisposable
     const int Replicas = 4;               // layers.cu REPLICAS: copies of each residual buffer
     const int CounterCopies = 2;          // layers.cu COUNTER_COPIES: copies of each barrier counter
     const int CounterStride = 64;         // common.cuh COUNTER_STRIDE: words between them
-    const int TraceStampsPerLayer = 12;   // layers.cu TRACE_EVENTS / L
+    internal const int TraceStampsPerLayer = 12; // layers.cu TRACE_EVENTS / L
     const int Buffers = 3;                // layers.cu: three weight buffers
     const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
     static readonly int[] HeadSizes = [32, 64, 128];
+
+    /// <summary>The constants above that layers.cu and common.cuh define too, by their names there (a test holds them equal).</summary>
+    internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int>
+    {
+        ["THREADS"] = (int)Threads, ["MAX_LAYERS"] = MaxLayers, ["MAX_ROWS"] = MaxRows, ["MAX_SLICES"] = MaxSlices,
+        ["MAX_PIECE_ROWS"] = MaxPieceRows, ["REPLICAS"] = Replicas, ["COUNTER_COPIES"] = CounterCopies, ["COUNTER_STRIDE"] = CounterStride,
+    };
 
     /// <summary>layers.cu's Model, field for field.</summary>
     [StructLayout(LayoutKind.Sequential)]

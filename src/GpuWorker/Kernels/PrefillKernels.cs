@@ -22,6 +22,13 @@ internal sealed class PrefillKernels : IDisposable
     const uint Threads = 256;
     const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 64, Keys = 64, HeadDim = 64;
 
+    /// <summary>The sizes above by their names in prefill.cu (a test holds them equal).</summary>
+    internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int>
+    {
+        ["THREADS"] = (int)Threads, ["TILE_M"] = TileM, ["TILE_N"] = TileN, ["TILE_K"] = TileK, ["STAGES"] = Stages,
+        ["QUERIES"] = Queries, ["KEYS"] = Keys, ["HEAD_DIM"] = HeadDim,
+    };
+
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues;

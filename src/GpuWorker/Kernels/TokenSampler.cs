@@ -11,8 +11,12 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 internal sealed class TokenSampler : IDisposable
 {
-    const int MaxChunk = 2048, MinBlocks = 32; // a chunk's keys fit sampling.cu's MAX_STAGED
+    internal const int MaxChunk = 2048;        // a chunk's keys fit sampling.cu's MAX_STAGED
+    const int MinBlocks = 32;
     const uint Threads = 512;                  // sampling.cu THREADS
+
+    /// <summary>The constants above by their names in sampling.cu (a test holds them equal).</summary>
+    internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int> { ["THREADS"] = (int)Threads };
 
     readonly KernelModule module;
     readonly int vocabulary;
