@@ -86,12 +86,18 @@ internal sealed class FusedDecoder : IDisposable
     /// <summary>Enqueues one whole step on <paramref name="stream"/>: the token in State at its position to the next token.</summary>
     public void Step(IntPtr stream, SamplingSpec sampling, IntPtr ringDevicePointer, int ringCapacity)
     {
+        RunLayers(stream);
+        LmHead(stream);
+        Sample(stream, sampling, ringDevicePointer, ringCapacity);
+    }
+
+    /// <summary>Enqueues every layer for the token and position in State, leaving the last layer's output in X.</summary>
+    public void RunLayers(IntPtr stream)
+    {
         if (layers is not null)
             layers.Launch(stream, State, X, Pointers.Of(keysAndValues));
         else
             LaunchLayersOneByOne(stream, perLayer!);
-        LmHead(stream);
-        Sample(stream, sampling, ringDevicePointer, ringCapacity);
     }
 
     /// <summary>Enqueues ln_f and the lm_head: Logits from the residual row in X (a step's last layer, or a prefill's last position).</summary>

@@ -230,6 +230,7 @@ public static class KernelChecks
             }
             decoder.Start(0);
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, new SamplingSpec(Greedy: true), IntPtr.Zero, 0); });
+            var (withoutLmHead, topK) = StepParts(decoder, stream); // before the trace below is on
             if (decoder.Layers is { } layers && !int8)
             {
                 // One traced step at position 127 (after the timing, which runs untraced): where each phase's time goes.
@@ -243,8 +244,35 @@ public static class KernelChecks
             }
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
             output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");
+            output.WriteLine($"     the same steps without the lm_head {withoutLmHead.Median:0.00} us ({withoutLmHead.Min:0.00}..{withoutLmHead.Max:0.00}): "
+                + $"its share {us.Median - withoutLmHead.Median:0.00}; sampling top-{StepTopK.TopK} at T {StepTopK.Temperature} "
+                + $"{topK.Median:0.00} us ({topK.Min:0.00}..{topK.Max:0.00}): its share over greedy {topK.Median - us.Median:0.00}");
         }
         return failed;
+    }
+
+    static readonly SamplingSpec StepTopK = new(Greedy: false, Temperature: 0.5, TopK: 50); // the ladder's sampling
+
+    /// <summary>
+    /// What the lm_head and top-k sampling add to a timed step where the kernels overlap (each starts under the one before
+    /// it), which their times alone do not show: the same steps from position 0 without the lm_head (the sampler then
+    /// draws from stale logits, the same work), and with the ladder's top-k sampling instead of greedy.
+    /// </summary>
+    static (Timing WithoutLmHead, Timing TopK) StepParts(FusedDecoder decoder, CudaStream stream)
+    {
+        var greedy = new SamplingSpec(Greedy: true);
+        decoder.Start(0);
+        var withoutLmHead = TimeLaunches(stream, s =>
+        {
+            for (var i = 0; i < LaunchesPerGraph; i++)
+            {
+                decoder.RunLayers(s);
+                decoder.Sample(s, greedy, IntPtr.Zero, 0);
+            }
+        });
+        decoder.Start(0);
+        var topK = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, StepTopK, IntPtr.Zero, 0); });
+        return (withoutLmHead, topK);
     }
 
     /// <summary>
