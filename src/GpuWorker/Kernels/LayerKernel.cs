@@ -186,9 +186,25 @@ internal sealed class LayerKernel : IDisposable
         trace ??= zeros([plan.Blocks * (long)c.NLayer * TraceStampsPerLayer], ScalarType.Int64, device).DetachFromDisposeScope();
 
     /// <summary>The last traced launch's phases (synchronise the stream first).</summary>
-    public IReadOnlyList<LayerProfile.PhaseTimes> Profile() =>
-        LayerProfile.Summarize(trace?.cpu().data<long>().ToArray() ?? throw new InvalidOperationException("EnableTrace first"),
-            (int)plan.Blocks, c.NLayer);
+    public IReadOnlyList<LayerProfile.PhaseTimes> Profile() => LayerProfile.Summarize(Stamps(), (int)plan.Blocks, c.NLayer);
+
+    /// <summary>
+    /// Which head's group block <paramref name="block"/> of <paramref name="blocks"/> is in, and its index there (layers.cu
+    /// HeadGroup: head h has blocks [ceil(h G / H), ceil((h + 1) G / H))); the group's first blocks attend.
+    /// </summary>
+    public static (int Head, int Index) HeadGroupOf(int block, int blocks, int heads)
+    {
+        var head = (int)((long)block * heads / blocks);
+        return (head, block - (head * blocks + heads - 1) / heads);
+    }
+
+    /// <summary>The kernel's blocks, one an SM.</summary>
+    public uint Blocks => plan.Blocks;
+
+    /// <summary>The last traced launch's stragglers at each grid barrier (synchronise the stream first).</summary>
+    public IReadOnlyList<LayerProfile.Stragglers> Stragglers() => LayerProfile.LastArrivals(Stamps(), (int)plan.Blocks, c.NLayer);
+
+    long[] Stamps() => trace?.cpu().data<long>().ToArray() ?? throw new InvalidOperationException("EnableTrace first");
 
     /// <summary>
     /// Zeroes the barrier counters, the projection sums and the published values (<see cref="ZeroedLayout"/>):

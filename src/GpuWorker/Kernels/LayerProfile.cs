@@ -25,12 +25,7 @@ public static class LayerProfile
 
     public static IReadOnlyList<PhaseTimes> Summarize(long[] stamps, int blocks, int layers)
     {
-        var perBlock = layers * Phases.Length * Events;
-        if (stamps.Length != blocks * perBlock)
-            throw new ArgumentException($"a trace of {blocks} blocks x {layers} layers has {blocks * perBlock} stamps, got {stamps.Length}");
-        if (layers < 2)
-            throw new ArgumentException("the profile needs at least two layers (layer 0's first phase has no barrier)");
-        long At(int block, int layer, int phase, int e) => stamps[block * perBlock + (layer * Phases.Length + phase) * Events + e];
+        var At = Reader(stamps, blocks, layers);
         long LastArrival(int layer, int phase) => Enumerable.Range(0, blocks).Max(b => At(b, layer, phase, 0));
         var layerRange = Enumerable.Range(1, layers - 1).ToList();
         return Phases.Select((name, phase) =>
@@ -49,6 +44,39 @@ public static class LayerProfile
                 Median((b, l) => At(b, l, phase, 3) - At(b, l, phase, 2)),
                 MedianUs(spans));
         }).ToList();
+    }
+
+    /// <summary>
+    /// One barrier's stragglers: how far the last block to arrive comes after the median block (us, the median over
+    /// layers 1..L-1; a barrier's wait is mostly this skew), and the blocks most often last, with how many layers each.
+    /// </summary>
+    public sealed record Stragglers(string Phase, double LastBehindMedian, IReadOnlyList<(int Block, int Layers)> MostOftenLast);
+
+    /// <summary>The stragglers of each phase that starts at a grid barrier, the <paramref name="top"/> most often last blocks each.</summary>
+    public static IReadOnlyList<Stragglers> LastArrivals(long[] stamps, int blocks, int layers, int top = 3)
+    {
+        var At = Reader(stamps, blocks, layers);
+        var layerRange = Enumerable.Range(1, layers - 1).ToList();
+        return Phases.Select((name, phase) => (name, phase)).Where(p => Barriers[p.phase]).Select(p =>
+        {
+            var arrivals = layerRange.Select(l => Enumerable.Range(0, blocks).Select(b => At(b, l, p.phase, 0)).ToList()).ToList();
+            var last = arrivals.Select(a => a.IndexOf(a.Max()));
+            var behind = arrivals.Select(a => a.Max() - a.Order().ElementAt(a.Count / 2));
+            var mostOften = last.GroupBy(b => b).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(top)
+                .Select(g => (g.Key, g.Count())).ToList();
+            return new Stragglers(p.name, MedianUs(behind), mostOften);
+        }).ToList();
+    }
+
+    /// <summary>Stamp e of (block, layer, phase), after checking that the trace has the stamps of that many blocks and layers.</summary>
+    static Func<int, int, int, int, long> Reader(long[] stamps, int blocks, int layers)
+    {
+        var perBlock = layers * Phases.Length * Events;
+        if (stamps.Length != blocks * perBlock)
+            throw new ArgumentException($"a trace of {blocks} blocks x {layers} layers has {blocks * perBlock} stamps, got {stamps.Length}");
+        if (layers < 2)
+            throw new ArgumentException("the profile needs at least two layers (layer 0's first phase has no barrier)");
+        return (block, layer, phase, e) => stamps[block * perBlock + (layer * Phases.Length + phase) * Events + e];
     }
 
     static double MedianUs(IEnumerable<long> nanoseconds)

@@ -64,4 +64,14 @@ public class LayerKernelTests
         var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(config, 2, sms, H100.SharedBytesPerBlock));
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData(0, 132, 12, 0, 0)]
+    [InlineData(10, 132, 12, 0, 10)]  // 11 blocks a head
+    [InlineData(11, 132, 12, 1, 0)]
+    [InlineData(131, 132, 12, 11, 10)]
+    [InlineData(8, 132, 16, 0, 8)]    // 8.25 a head: head 0 has blocks 0..8
+    [InlineData(9, 132, 16, 1, 0)]
+    public void A_blocks_head_group_and_index_there_are_layers_cus(int block, int blocks, int heads, int head, int index) =>
+        Assert.Equal((head, index), LayerKernel.HeadGroupOf(block, blocks, heads));
 }

@@ -67,9 +67,32 @@ public class LayerProfileTests
     }
 
     [Fact]
+    public void A_barriers_stragglers_are_how_far_the_last_block_trails_the_median_and_which_blocks_are_last()
+    {
+        var stragglers = LayerProfile.LastArrivals(Trace(blocks: 4), blocks: 4, layers: 3);
+        Assert.Equal(LayerProfile.Phases.Where((_, i) => LayerProfile.Barriers[i]), stragglers.Select(s => s.Phase));
+        Assert.All(stragglers, s =>
+        {
+            Assert.Equal(2.0, s.LastBehindMedian); // arrivals at +0, +2, +4, +6 us: the last 2 us after the (upper) median
+            Assert.Equal([(3, 2)], s.MostOftenLast); // block 3 last in both layers 1 and 2
+        });
+    }
+
+    [Fact]
+    public void The_most_often_last_blocks_come_by_count_then_by_block()
+    {
+        var stamps = Trace(blocks: 4);
+        stamps[(0 * 3 * Phases + 2 * Phases) * Events] += 10_000; // block 0 last at layer 2's QKV barrier
+        var qkv = LayerProfile.LastArrivals(stamps, 4, 3)[0];
+        Assert.Equal("QKV", qkv.Phase);
+        Assert.Equal([(0, 1), (3, 1)], qkv.MostOftenLast);
+    }
+
+    [Fact]
     public void A_trace_of_the_wrong_size_or_a_single_layer_is_refused()
     {
         Assert.Contains("has 72 stamps, got 71", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace()[..^1], 2, 3)).Message);
         Assert.Contains("at least two layers", Assert.Throws<ArgumentException>(() => LayerProfile.Summarize(Trace(layers: 1), 2, 1)).Message);
+        Assert.Contains("has 72 stamps, got 71", Assert.Throws<ArgumentException>(() => LayerProfile.LastArrivals(Trace()[..^1], 2, 3)).Message);
     }
 }
