@@ -241,10 +241,14 @@ public static class KernelChecks
                 output.WriteLine("     phase (us, medians over blocks and layers 1..L-1):  wait release  input   work   span");
                 foreach (var p in layers.Profile())
                     output.WriteLine($"     {p.Phase,-10} {Us(p.Wait),24} {Us(p.Release),7} {p.Input,6:0.00} {p.Work,6:0.00} {p.Span,6:0.00}");
-                (int Head, int Index) Group(int block) => LayerKernel.HeadGroupOf(block, (int)layers.Blocks, c.NHead);
+                string Straggler((int Block, int Layers) m)
+                {
+                    var (head, index) = LayerKernel.HeadGroupOf(m.Block, (int)layers.Blocks, c.NHead);
+                    return $"block {m.Block} (head {head}'s {index}; {m.Layers} of {c.NLayer - 1} layers)";
+                }
                 foreach (var s in layers.Stragglers())
                     output.WriteLine($"     {s.Phase} barrier: the last block {s.LastBehindMedian:0.00} us after the median one; most often last: "
-                        + string.Join(", ", s.MostOftenLast.Select(m => $"block {m.Block} (head {Group(m.Block).Head}'s {Group(m.Block).Index}; {m.Layers} of {c.NLayer - 1} layers)")));
+                        + string.Join(", ", s.MostOftenLast.Select(Straggler)));
             }
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
             output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");

@@ -86,6 +86,15 @@ __device__ __forceinline__ void grid_sync(unsigned int* counter, unsigned int& t
     wait_for(counter, target, copies);
 }
 
+// Adds K consecutive values into p[0, K) with one (vector) atomic whose result nobody waits for (red).
+template <int K>
+__device__ __forceinline__ void add_rows(float* p, const float (&v)[K]) {
+    if constexpr (K == 4)
+        asm volatile("red.relaxed.gpu.global.add.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(v[0]), "f"(v[1]), "f"(v[2]), "f"(v[3]) : "memory");
+    else if constexpr (K == 2) asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" ::"l"(p), "f"(v[0]), "f"(v[1]) : "memory");
+    else asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" ::"l"(p), "f"(v[0]) : "memory");
+}
+
 // Reductions over a warp and over a block (every thread gets the result; scratch holds 32 floats), by
 // an operation with its identity.
 struct Sum {

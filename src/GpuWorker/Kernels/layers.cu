@@ -35,8 +35,6 @@
 #define MAX_LAYERS 48     // the layer table lives in shared memory
 #define MAX_SLICES 12     // attention slices per head (LayerKernel caps max_slices)
 #define MAX_PIECE_ROWS 256 // rows of the attention projection a block takes for its head (LayerKernel checks)
-#define RED_V4(p, a, b, c, d) asm volatile("red.relaxed.gpu.global.add.v4.f32 [%0], {%1, %2, %3, %4};" \
-                                           :: "l"(p), "f"(a), "f"(b), "f"(c), "f"(d) : "memory")
 // Copies of a layer's output the down-projection's atomics are spread over: 132 blocks add into every output,
 // and the atomics queue in L2 (measured, us a step bf16: 2 copies 213.7, 4 212.9, 8 207.8, 16 210.6, where
 // summing the copies starts to cost more than the queues; on the thirteenth session's kernel, bf16 / int8: 4
@@ -382,7 +380,7 @@ __device__ __forceinline__ void add_down_projection(const unsigned char* wt, int
 #if defined(WEIGHTS_INT8)
     a[0] *= scale.x; a[1] *= scale.y; a[2] *= scale.z; a[3] *= scale.w;
 #endif
-    RED_V4(io.x_out + (size_t)(blockIdx.x % io.out_replicas) * C + o, a[0], a[1], a[2], a[3]);
+    add_rows<4>(io.x_out + (size_t)(blockIdx.x % io.out_replicas) * C + o, a);
 }
 
 // ---- a layer's input vectors ------------------------------------------------------------------------------
@@ -516,7 +514,8 @@ struct OwnRows {
         for (int i = 0; i < 4; i++) {
             const int c = 4 * threadIdx.x + i;
             if (!holds_quad(C) || !owns(c)) continue;
-            asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(io.x_out + c), "f"(x[i] + b[i]) : "memory");
+            const float sum[1] = {x[i] + b[i]};
+            add_rows<1>(io.x_out + c, sum);
             __stcg(io.next_projection + c, 0.f);
         }
     }
@@ -708,14 +707,6 @@ __device__ __forceinline__ void copy_piece(unsigned char* dst, const WT* W, cons
     copy_pieces(dst, g.rows * vecs, [&](int i) {
         return reinterpret_cast<const uint4*>(W + (size_t)(g.row0 + i / vecs) * C + g.h * D) + i % vecs;
     });
-}
-
-// Adds K consecutive values into p[0, K) with one (vector) atomic.
-template <int K>
-__device__ __forceinline__ void add_rows(float* p, const float (&v)[K]) {
-    if constexpr (K == 4) RED_V4(p, v[0], v[1], v[2], v[3]);
-    else if constexpr (K == 2) asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" :: "l"(p), "f"(v[0]), "f"(v[1]) : "memory");
-    else asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" :: "l"(p), "f"(v[0]) : "memory");
 }
 
 // The piece (in shared memory) times the head's attention output att (D floats): D / VEC_ELEMS lanes take a row,

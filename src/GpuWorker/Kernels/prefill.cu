@@ -350,7 +350,8 @@ __device__ __forceinline__ void matmul_residual_tile(unsigned char* smem, const 
             v0 += __ldg(bias + col);
             v1 += __ldg(bias + col + 1);
         }
-        asm volatile("red.relaxed.gpu.global.add.v2.f32 [%0], {%1, %2};" ::"l"(x + (size_t)row * N + col), "f"(v0), "f"(v1) : "memory");
+        const float pair[2] = {v0, v1};
+        add_rows<2>(x + (size_t)row * N + col, pair);
     });
     __syncthreads(); // shared memory is free for what comes next
 }
