@@ -8,8 +8,8 @@ namespace GptBench.GpuWorker.Kernels;
 
 /// <summary>
 /// The prompt's prefill through prefill.cu: the embedding, five launches a layer (LayerNorm + QKV, attention,
-/// projection, LayerNorm + MLP up + GELU, MLP down) with the linear layers on tensor cores over FusedWeights'
-/// bf16 or int8 weights, then the decoder's start: the last position's residual row into its X (for its lm_head),
+/// projection, LayerNorm + MLP up + GELU, MLP down; from <see cref="SeparateLayerNormFrom"/> positions each LayerNorm
+/// a launch of its own before its product) with the linear layers on tensor cores over FusedWeights' bf16 or int8 weights, then the decoder's start: the last position's residual row into its X (for its lm_head),
 /// its step state and its sampler's seed. The keys and values go into the cache the decode kernels read; past them the
 /// last layer computes the prompt's last position only (<see cref="LastPositionOnly"/>). The
 /// prompt and seed are read from mapped host memory, so a captured graph of these launches serves every prompt up
@@ -20,14 +20,35 @@ internal sealed class PrefillKernels : IDisposable
 {
     // prefill.cu's sizes.
     const uint Threads = 256;
-    const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 64, Keys = 64, HeadDim = 64;
+    const int TileM = 64, TileN = 64, TileK = 64, Stages = 6, Queries = 64, Keys = 64, HeadDim = 64, LnRows = 16;
 
     /// <summary>The sizes above by their names in prefill.cu (a test holds them equal).</summary>
     internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int>
     {
         ["THREADS"] = (int)Threads, ["TILE_M"] = TileM, ["TILE_N"] = TileN, ["TILE_K"] = TileK, ["STAGES"] = Stages,
-        ["QUERIES"] = Queries, ["KEYS"] = Keys, ["HEAD_DIM"] = HeadDim,
+        ["QUERIES"] = Queries, ["KEYS"] = Keys, ["HEAD_DIM"] = HeadDim, ["LN_ROWS"] = LnRows,
     };
+
+    /// <summary>
+    /// The environment variable that sets <see cref="SeparateLayerNormFrom"/>: the positions from which a LayerNorm runs
+    /// as a launch of its own (0: always, a number past the context: never).
+    /// </summary>
+    public const string SeparateLayerNormVariable = "GPTBENCH_PREFILL_LAYERNORM_FROM";
+
+    /// <summary>The default of <see cref="SeparateLayerNormFrom"/>.</summary>
+    public const int DefaultSeparateLayerNormFrom = 128;
+
+    /// <summary>
+    /// The positions from which each LayerNorm runs as its own launch (prefill_layernorm, rows normalised once) and
+    /// ln_matmul copies its rows normalised, rather than every block of a row tile normalising the same 64 rows from fp32:
+    /// <paramref name="value"/> (the environment's), or the default where it is unset.
+    /// </summary>
+    public static int SeparateLayerNormFrom(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return DefaultSeparateLayerNormFrom;
+        if (int.TryParse(value, out var from) && from >= 0) return from;
+        throw new ArgumentException($"{SeparateLayerNormVariable} must be a whole number of positions, 0 or more, got '{value}'");
+    }
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
@@ -36,7 +57,8 @@ internal sealed class PrefillKernels : IDisposable
     readonly int matmulSlots, lnStages; // matmul_residual's blocks resident at once (2 an SM); ln_matmul's weight stages
     readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
     const int TokensAt = 2;
-    readonly Tensor x, qkv, att, hidden;
+    readonly Tensor x, qkv, att, hidden, normed;
+    readonly int separateLayerNormFrom = SeparateLayerNormFrom(Environment.GetEnvironmentVariable(SeparateLayerNormVariable));
     readonly Tensor layerTable; // prefill_all's PrefillLayer per layer
     readonly Tensor counters;   // prefill_all's barrier and done counters
     readonly Tensor promptLength; // [1] int32: the prompt's length, copied by prefill_embed for the last layer's launches
@@ -73,6 +95,7 @@ internal sealed class PrefillKernels : IDisposable
         qkv = Buffer(3 * C, ScalarType.BFloat16);
         att = Buffer(C, ScalarType.BFloat16);
         hidden = Buffer(4 * C, ScalarType.BFloat16);
+        normed = Buffer(C, ScalarType.BFloat16);
         layerTable = tensor(w.Layers.SelectMany(LayerTable).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
         counters = zeros([2], ScalarType.Int32, device).DetachFromDisposeScope();
         promptLength = zeros([1], ScalarType.Int32, device).DetachFromDisposeScope();
@@ -210,7 +233,8 @@ internal sealed class PrefillKernels : IDisposable
 
     /// <summary>
     /// The launches of a prefill of <paramref name="positions"/> positions, in order (check-kernels times them one by one):
-    /// one where <paramref name="persistent"/> (computing every row of every layer), else five a layer (the last layer's
+    /// one where <paramref name="persistent"/> (computing every row of every layer), else five a layer, seven with the
+    /// LayerNorms launched on their own (<see cref="SeparateLayerNormFrom"/>; the last layer's
     /// past its QKV for the prompt's last position: <see cref="LastPositionOnly"/>) and the two ends.
     /// </summary>
     public IEnumerable<Launch> Launches(int positions, Tensor last, Tensor state, Tensor seed, bool persistent)
@@ -232,15 +256,19 @@ internal sealed class PrefillKernels : IDisposable
             var keys = Pointers.Of(keysAndValues) + (nint)(l * layerStride);
             var lastPositionOnly = LastPositionOnly(l, c.NLayer);
             var onlyLast = lastPositionOnly ? Pointers.Of(promptLength) : IntPtr.Zero; // the kernels' only_last
-            yield return new(l, "LayerNorm + QKV", s => LnMatmul(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps, layer.Attn, layer.AttnBias, gelu: false, qkv));
+            var separate = T >= separateLayerNormFrom;
+            if (separate) yield return new(l, "LayerNorm 1", s => LayerNorm(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps));
+            yield return new(l, separate ? "QKV" : "LayerNorm + QKV",
+                s => LnMatmul(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps, separate, layer.Attn, layer.AttnBias, gelu: false, qkv));
             var groups = AttentionKeyGroups(T);
             var attention = lastPositionOnly ? "attention (every cache entry, the last position's tile)" : "attention";
             yield return new(l, attention, s => module.Launch($"prefill_attention_{groups}", ((uint)c.NHead, (uint)((T + Queries - 1) / Queries), 1),
                 (uint)(32 * groups * Queries / 16), s, a => a
                 .Ptr(Pointers.Of(qkv)).Ptr(keys).Ptr(keys + (nint)(layerStride / 2)).Ptr(Pointers.Of(att)).Int(T).Int(c.NPositions).Ptr(onlyLast)));
             yield return new(l, What("projection", lastPositionOnly), s => MatmulResidual(s, T, onlyLast, att, layer.AttnProj, layer.AttnProjBias, C));
-            yield return new(l, What("LayerNorm + MLP up + GELU", lastPositionOnly),
-                s => LnMatmul(s, T, onlyLast, layer.Ln2Weight, layer.Ln2Bias, eps, layer.Fc, layer.FcBias, gelu: true, hidden));
+            if (separate) yield return new(l, What("LayerNorm 2", lastPositionOnly), s => LayerNorm(s, T, onlyLast, layer.Ln2Weight, layer.Ln2Bias, eps));
+            yield return new(l, What(separate ? "MLP up + GELU" : "LayerNorm + MLP up + GELU", lastPositionOnly),
+                s => LnMatmul(s, T, onlyLast, layer.Ln2Weight, layer.Ln2Bias, eps, separate, layer.Fc, layer.FcBias, gelu: true, hidden));
             yield return new(l, What("MLP down", lastPositionOnly), s => MatmulResidual(s, T, onlyLast, hidden, layer.MlpProj, layer.MlpProjBias, 4 * C));
         }
         yield return new(-1, "decoder's start", s => module.Launch("prefill_last", (1, 1, 1), Threads, s, a => a
@@ -270,15 +298,20 @@ internal sealed class PrefillKernels : IDisposable
     }
 
     // onlyLast: the prompt's length in device memory where its last position alone is computed (prefill.cu's only_last),
-    // or zero for every position.
-    void LnMatmul(IntPtr stream, int T, IntPtr onlyLast, Tensor lnWeight, Tensor lnBias, float eps, FusedWeights.Matrix m, Tensor bias, bool gelu, Tensor y)
+    // or zero for every position. Where the LayerNorm ran as its own launch (LayerNorm below), ln_matmul copies its rows.
+    void LnMatmul(IntPtr stream, int T, IntPtr onlyLast, Tensor lnWeight, Tensor lnBias, float eps, bool normalised, FusedWeights.Matrix m, Tensor bias,
+                  bool gelu, Tensor y)
     {
         var N = (int)m.Weight.shape[0];
         module.Launch("ln_matmul", ((uint)(N / TileN), (uint)RowTiles(T, onlyLast != IntPtr.Zero), 1), Threads, stream, a => a
-            .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps)
+            .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps).Ptr(normalised ? Pointers.Of(normed) : IntPtr.Zero)
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N).Ptr(onlyLast),
             (uint)LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
     }
+
+    void LayerNorm(IntPtr stream, int T, IntPtr onlyLast, Tensor lnWeight, Tensor lnBias, float eps) =>
+        module.Launch("prefill_layernorm", ((uint)(onlyLast != IntPtr.Zero ? 1 : (T + LnRows - 1) / LnRows), 1, 1), Threads, stream, a => a
+            .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps).Ptr(Pointers.Of(normed)).Int(T).Ptr(onlyLast));
 
     void MatmulResidual(IntPtr stream, int T, IntPtr onlyLast, Tensor input, FusedWeights.Matrix m, Tensor bias, int K)
     {
@@ -294,6 +327,6 @@ internal sealed class PrefillKernels : IDisposable
     public void Dispose()
     {
         start.Dispose();
-        foreach (var t in new[] { x, qkv, att, hidden, layerTable, counters, promptLength }) t.Dispose();
+        foreach (var t in new[] { x, qkv, att, hidden, normed, layerTable, counters, promptLength }) t.Dispose();
     }
 }

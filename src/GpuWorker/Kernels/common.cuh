@@ -54,6 +54,19 @@ __device__ __forceinline__ void copy16_or_zeros(void* dst, const void* src, bool
 __device__ __forceinline__ void commit_copies() { asm volatile("cp.async.commit_group;" ::: "memory"); }
 template <int PENDING>
 __device__ __forceinline__ void await_copies() { asm volatile("cp.async.wait_group %0;" ::"n"(PENDING) : "memory"); }
+// The same for a count known at run time: past 7 it waits as for 7, for more groups than asked (never fewer).
+__device__ __forceinline__ void await_copies_at_most(int pending) {
+    switch (pending) {
+    case 0: await_copies<0>(); break;
+    case 1: await_copies<1>(); break;
+    case 2: await_copies<2>(); break;
+    case 3: await_copies<3>(); break;
+    case 4: await_copies<4>(); break;
+    case 5: await_copies<5>(); break;
+    case 6: await_copies<6>(); break;
+    default: if (pending < 0) await_copies<0>(); else await_copies<7>();
+    }
+}
 
 // A grid barrier, for kernels whose blocks are all resident at once: every block arrives and waits until all have.
 // The release (after __syncthreads) publishes the whole block's writes, the acquire makes every block's visible to

@@ -1,7 +1,9 @@
 // The prompt's prefill: all T positions of a layer at once, the linear layers as matrix products on tensor
 // cores (mma.sync m16n8k16: bf16 activations times bf16 weights, or int8 weights turned into bf16 as their
 // fragments are loaded, accumulated in fp32), the residual stream in fp32 as in decode. Per layer five launches:
-//   ln_matmul          y = LayerNorm(x) W^T + b, bf16 [T, N]: QKV, and the MLP's first half with GELU
+//   ln_matmul          y = LayerNorm(x) W^T + b, bf16 [T, N]: QKV, and the MLP's first half with GELU; from 128
+//                      positions (PrefillKernels.SeparateLayerNormFrom) a launch of prefill_layernorm before each
+//                      normalises the rows once, and ln_matmul copies them
 //   prefill_attention  causal attention over the T positions; also stores their keys and values in the cache
 //   matmul_residual    x += a W^T (+ b): both projections, the reduction split over K between blocks
 // before them prefill_embed (x = wte[token] + wpe[position]) and after them prefill_last (the decoder's start: the
@@ -80,12 +82,13 @@ __device__ __forceinline__ void stage_weights(unsigned char* dst, const WT* W, i
     }
 }
 
-// Rows [m0, m0 + TILE_M) of a [T, K] (zeros past T), columns [k0, k0 + TILE_K), into an activation stage.
-__device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int T, int K, int m0, int k0) {
+// Rows [m0, m0 + TILE_M) of a [T, K] (zeros past T), columns [k0, k0 + TILE_K), into an activation stage whose rows
+// are `stride` bf16 apart.
+__device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int T, int K, int m0, int k0, int stride = A_STRIDE) {
     for (int i = threadIdx.x; i < TILE_M * (TILE_K / 8); i += THREADS) {
         const int r = i / (TILE_K / 8), v = i % (TILE_K / 8);
         const bool valid = m0 + r < T;
-        copy16_or_zeros(dst + r * A_STRIDE + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
+        copy16_or_zeros(dst + r * stride + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
     }
 }
 
@@ -191,11 +194,11 @@ struct LnParams {
     }
 };
 
-// Rows [m0, min(m0 + TILE_M, T)) of x [T, C] (fp32), normalised, into xs as bf16 (rows past T are left as they are:
-// their outputs are never stored). A warp takes rows warp + WARPS k two at a time, the next two's loads issued
-// before these two's reductions, so that their latency is paid about once and hidden behind the arithmetic.
-__device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const LnParams& ln, float eps, int T, int m0) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, rows = min(TILE_M, T - m0);
+// Rows [m0, m0 + rows) of x [T, C] (fp32), normalised, into xs as bf16, rows `stride` apart. A warp takes rows
+// warp + WARPS k two at a time, the next two's loads issued before these two's reductions, so that their latency is
+// paid about once and hidden behind the arithmetic.
+__device__ __forceinline__ void normalise_rows(bf16* xs, int stride, const float* x, const LnParams& ln, float eps, int m0, int rows) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     float2 v[2][PAIRS], next[2][PAIRS];
     auto load = [&](float2 (&dst)[2][PAIRS], int r) { // rows r and r + WARPS, where they exist
 #pragma unroll
@@ -232,7 +235,7 @@ __device__ __forceinline__ void normalise_rows(bf16* xs, const float* x, const L
 #pragma unroll
         for (int h = 0; h < 2; h++) {
             if (r + h * WARPS >= rows) continue;
-            bf16* row = xs + (r + h * WARPS) * LN_STRIDE;
+            bf16* row = xs + (size_t)(r + h * WARPS) * stride;
 #pragma unroll
             for (int i = 0; i < PAIRS; i++)
                 *reinterpret_cast<__nv_bfloat162*>(row + 2 * (lane + 32 * i)) =
@@ -259,18 +262,37 @@ __device__ __forceinline__ void ln_matmul_weights(unsigned char* smem, const WT*
     }
 }
 
-__device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float* x, const LnParams& ln, float eps, const WT* W,
-                                               const float* scale, const float* bias, int gelu, bf16* y, int T, int N, int n0, int m0) {
+// Where the rows come normalised (prefill_layernorm), they are copied in NORMED_GROUPS cp.async groups of chunks of K,
+// all in flight at once, and the products start on the first group while the others land.
+#define NORMED_GROUPS 4
+
+// The group of chunk c of n split into `groups` runs as split_point does.
+__device__ __forceinline__ int group_of(int c, int n, int groups) { return ((c + 1) * groups - 1) / n; }
+
+// The tile's rows: normalised here from x, or (normed not null) copied from normed [T, C], already normalised.
+__device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float* x, const bf16* normed, const LnParams& ln, float eps,
+                                               const WT* W, const float* scale, const float* bias, int gelu, bf16* y, int T, int N, int n0, int m0) {
     bf16* xs = reinterpret_cast<bf16*>(smem);
     unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
     constexpr int K = MODEL_C, chunks = K / TILE_K;
     const int warp = threadIdx.x >> 5;
-    normalise_rows(xs, x, ln, eps, T, m0);
+    if (normed != nullptr) {
+        for (int g = 0; g < NORMED_GROUPS; g++) {
+            for (int c = g * chunks / NORMED_GROUPS; c < (g + 1) * chunks / NORMED_GROUPS; c++)
+                stage_activations(xs + c * TILE_K, normed, T, K, m0, c * TILE_K, LN_STRIDE);
+            commit_copies();
+        }
+    } else {
+        normalise_rows(xs, LN_STRIDE, x, ln, eps, m0, min(TILE_M, T - m0));
+    }
 
     float acc[2][2][4] = {};
     for (int c = 0; c < chunks; c++) {
-        await_copies<LN_STAGES - 2>(); // chunk c has landed
-        __syncthreads();               // for every thread; and chunk c - 1's stage is free again
+        // Chunk c has landed: its weights (the first LN_STAGES - 1 chunks' groups were committed first, then the
+        // normalised rows', then one a chunk below), and where they are copied its rows.
+        if (normed == nullptr || c > LN_STAGES - 2) await_copies<LN_STAGES - 2>();
+        else await_copies_at_most(NORMED_GROUPS + c - 1 - group_of(c, chunks, NORMED_GROUPS));
+        __syncthreads(); // for every thread; and chunk c - 1's stage is free again
         const int next = c + LN_STAGES - 1;
         if (next < chunks) stage_weights(ws + (next % LN_STAGES) * W_STAGE_BYTES, W, K, n0, next * TILE_K);
         commit_copies();
@@ -289,9 +311,10 @@ __device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float*
     __syncthreads(); // shared memory is free for what comes next
 }
 
-// Grid (N / TILE_N, ceil(T / TILE_M)); where only_last is set, (N / TILE_N, 1) for the prompt's last row alone.
+// Grid (N / TILE_N, ceil(T / TILE_M)); where only_last is set, (N / TILE_N, 1) for the prompt's last row alone. With
+// normed set, the rows come normalised from prefill_layernorm (x, ln_w and ln_b are unused).
 extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
-    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
+    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps, const bf16* __restrict__ normed,
     const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
     bf16* __restrict__ y, int T, int N, const int* __restrict__ only_last) {
     extern __shared__ __align__(16) unsigned char smem[];
@@ -300,7 +323,24 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     const LnParams ln(ln_w, ln_b);
     wait_for_previous_kernel();
     allow_next_kernel();
-    ln_matmul_tile(smem, x, ln, eps, W, scale, bias, gelu, y, rows.end, N, blockIdx.x * TILE_N, rows.m0);
+    ln_matmul_tile(smem, x, normed, ln, eps, W, scale, bias, gelu, y, rows.end, N, blockIdx.x * TILE_N, rows.m0);
+}
+
+// normed [T, C] (bf16) = LayerNorm(x), for ln_matmul to copy instead of normalising the same 64 rows in each of its
+// blocks of a row tile (36..48 of them for gpt2): rows [LN_ROWS b, LN_ROWS (b + 1)) by block b, one trip of
+// normalise_rows; where only_last is set, one block for the prompt's last row alone. It lets the next launch start at
+// once, so that ln_matmul's weight copies overlap the product before this launch as they would without it.
+#define LN_ROWS 16 // normalise_rows' one trip: two rows a warp
+static_assert(LN_ROWS == 2 * WARPS, "prefill_layernorm's block takes one trip of normalise_rows");
+extern "C" __global__ void __launch_bounds__(THREADS) prefill_layernorm(
+    const float* __restrict__ x, const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
+    bf16* __restrict__ normed, int T, const int* __restrict__ only_last) {
+    const LnParams ln(ln_w, ln_b);
+    allow_next_kernel();
+    wait_for_previous_kernel();
+    const int m0 = only_last != nullptr ? last_position(only_last) : (int)blockIdx.x * LN_ROWS;
+    const int rows = only_last != nullptr ? 1 : min(LN_ROWS, T - m0);
+    normalise_rows(normed + (size_t)m0 * MODEL_C, MODEL_C, x, ln, eps, m0, rows);
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
@@ -656,7 +696,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __gri
         const int columns = N / TILE_N;
         for (int t = me; t < columns * rows; t += blocks) {
             if (t != me) ln_matmul_weights(smem, W, (t % columns) * TILE_N);
-            ln_matmul_tile(smem, a.x, LnParams(ln_w, ln_b), a.eps, W, scale, bias, gelu, y, T, N, (t % columns) * TILE_N, (t / columns) * TILE_M);
+            ln_matmul_tile(smem, a.x, nullptr, LnParams(ln_w, ln_b), a.eps, W, scale, bias, gelu, y, T, N, (t % columns) * TILE_N, (t / columns) * TILE_M);
         }
     };
     const auto ln_first = [&](const WT* W, int N) { if (me < N / TILE_N * rows) ln_matmul_weights(smem, W, (me % (N / TILE_N)) * TILE_N); };

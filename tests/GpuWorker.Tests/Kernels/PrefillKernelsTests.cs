@@ -41,6 +41,25 @@ public class PrefillKernelsTests
     public void A_products_reduction_is_split_to_fill_the_resident_block_slots(int tiles, int chunks, int slots, int splits) =>
         Assert.Equal(splits, PrefillKernels.Splits(tiles, chunks, slots));
 
+    [Theory]
+    [InlineData(null, 128)] // measured faster at 128 and 1024 positions, slower at 16 (BENCHMARKS.md)
+    [InlineData("", 128)]
+    [InlineData("0", 0)]    // every prefill
+    [InlineData("64", 64)]
+    public void The_LayerNorm_runs_as_its_own_launch_from_the_positions_the_environment_sets_or_128(string? value, int from) =>
+        Assert.Equal(from, PrefillKernels.SeparateLayerNormFrom(value));
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("many")]
+    [InlineData("1.5")]
+    public void A_LayerNorm_threshold_that_is_not_a_whole_number_of_positions_is_refused_by_name(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.SeparateLayerNormFrom(value));
+        Assert.Contains(PrefillKernels.SeparateLayerNormVariable, e.Message);
+        Assert.Contains($"'{value}'", e.Message);
+    }
+
     [Fact]
     public void Only_the_last_layer_computes_the_prompts_last_position_alone_past_its_keys_and_values()
     {
@@ -61,7 +80,7 @@ public class PrefillKernelsTests
     public void The_kernels_that_can_compute_the_last_position_alone_take_the_prompts_length_as_their_last_parameter()
     {
         var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "prefill.cu"));
-        foreach (var kernel in new[] { "(THREADS) ln_matmul(", "(THREADS) matmul_residual(", " prefill_attention_##KEY_GROUPS(" })
+        foreach (var kernel in new[] { "(THREADS) ln_matmul(", "(THREADS) matmul_residual(", " prefill_attention_##KEY_GROUPS(", "(THREADS) prefill_layernorm(" })
         {
             var at = source.IndexOf(kernel, StringComparison.Ordinal);
             Assert.True(at >= 0, kernel);
