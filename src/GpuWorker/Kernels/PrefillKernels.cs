@@ -250,13 +250,13 @@ internal sealed class PrefillKernels : IDisposable
             .Ptr(w.Wte.WeightPointer).Ptr(w.Wte.ScalePointer).Ptr(w.Wpe.WeightPointer).Ptr(w.Wpe.ScalePointer)
             .Ptr(start.DevicePointer).Ptr(Pointers.Of(x)).Ptr(Pointers.Of(promptLength))));
         var layerStride = 2L * c.NHead * c.NPositions * HeadDim * 2; // bytes of one layer's keys + values (bf16)
+        var separate = T >= separateLayerNormFrom; // the LayerNorms as launches of their own
         for (var l = 0; l < c.NLayer; l++)
         {
             var layer = w.Layers[l];
             var keys = Pointers.Of(keysAndValues) + (nint)(l * layerStride);
             var lastPositionOnly = LastPositionOnly(l, c.NLayer);
             var onlyLast = lastPositionOnly ? Pointers.Of(promptLength) : IntPtr.Zero; // the kernels' only_last
-            var separate = T >= separateLayerNormFrom;
             if (separate) yield return new(l, "LayerNorm 1", s => LayerNorm(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps));
             yield return new(l, separate ? "QKV" : "LayerNorm + QKV",
                 s => LnMatmul(s, T, IntPtr.Zero, layer.Ln1Weight, layer.Ln1Bias, eps, separate, layer.Attn, layer.AttnBias, gelu: false, qkv));
