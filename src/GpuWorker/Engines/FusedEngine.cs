@@ -1,3 +1,4 @@
+using GptBench.GpuWorker.Host;
 using GptBench.GpuWorker.Kernels;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
@@ -200,12 +201,8 @@ public sealed class FusedEngine : IEngine
         newTokens - launched >= stepsPerGraph ? stepsPerGraph : 1;
 
     /// <summary>Steps a decode graph runs: <paramref name="value"/> (the environment's), or the default where it is unset.</summary>
-    internal static int StepsPerGraph(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return DefaultStepsPerGraph;
-        if (int.TryParse(value, out var steps) && steps is >= 1 and <= MostStepsPerGraph) return steps;
-        throw new ArgumentException($"{StepsPerGraphVariable} must be a whole number from 1 to {MostStepsPerGraph}, got '{value}'");
-    }
+    internal static int StepsPerGraph(string? value) => WholeNumberSetting.Parse(StepsPerGraphVariable, value, DefaultStepsPerGraph, 1,
+        MostStepsPerGraph, $"a whole number from 1 to {MostStepsPerGraph}");
 
     /// <summary>A sampling's decode graphs: one step, and the engine's steps a graph.</summary>
     sealed record DecodeGraphs(CudaGraph OneStep, CudaGraph Steps);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GptBench.GpuWorker.Host;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using TorchSharp;
@@ -43,12 +44,8 @@ internal sealed class PrefillKernels : IDisposable
     /// ln_matmul copies its rows normalised, rather than every block of a row tile normalising the same 64 rows from fp32:
     /// <paramref name="value"/> (the environment's), or the default where it is unset.
     /// </summary>
-    public static int SeparateLayerNormFrom(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return DefaultSeparateLayerNormFrom;
-        if (int.TryParse(value, out var from) && from >= 0) return from;
-        throw new ArgumentException($"{SeparateLayerNormVariable} must be a whole number of positions, 0 or more, got '{value}'");
-    }
+    public static int SeparateLayerNormFrom(string? value) => WholeNumberSetting.Parse(SeparateLayerNormVariable, value,
+        DefaultSeparateLayerNormFrom, 0, int.MaxValue, "a whole number of positions, 0 or more");
 
     readonly Gpt2Config c;
     readonly FusedWeights w;
