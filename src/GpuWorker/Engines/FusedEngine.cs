@@ -158,12 +158,35 @@ public sealed class FusedEngine : IEngine
 
     public int[] Generate(int[] prompt, int newTokens, SamplingSpec sampling, long seed, Action<int, int>? onToken = null)
     {
+        var decode = StartGeneration(prompt, newTokens, sampling, seed);
+        var generated = new int[newTokens];
+        var launched = 1;
+        for (var i = 0; i < newTokens; i++)
+        {
+            while (launched < newTokens && launched <= i + StepsInFlight)
+            {
+                var steps = StepsInNextGraph(launched, newTokens, stepsPerGraph);
+                (steps == 1 ? decode.OneStep : decode.Steps).Launch();
+                launched += steps;
+            }
+            generated[i] = AwaitToken(i);
+            onToken?.Invoke(i, generated[i]);
+        }
+        stream.Synchronize();
+        return generated;
+    }
+
+    /// <summary>
+    /// A generation's start: the request checked, the ring cleared for its <paramref name="newTokens"/> tokens, and
+    /// everything up to the first token enqueued (the prompt's keys and values into the cache, its last logits sampled
+    /// by our kernel). Returns the sampling's decode graphs.
+    /// </summary>
+    internal DecodeGraphs StartGeneration(int[] prompt, int newTokens, SamplingSpec sampling, long seed)
+    {
         CheckRequest(model.Config, prompt, newTokens);
         Prepare(sampling);
         stream.MakeCurrent();
         ring.Clear(newTokens);
-        var decode = graphs[sampling];
-        // The prompt's keys and values go into the cache; its last logits are sampled by our kernel.
         if (prompt.Length <= prefillKernelsUpTo)
             RunPrefillKernels(prompt, sampling, seed);
         else
@@ -175,22 +198,14 @@ public sealed class FusedEngine : IEngine
                     decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
                 decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
             }
-        var generated = new int[newTokens];
-        var launched = 1;
-        for (var i = 0; i < newTokens; i++)
-        {
-            while (launched < newTokens && launched <= i + StepsInFlight)
-            {
-                var steps = StepsInNextGraph(launched, newTokens, stepsPerGraph);
-                (steps == 1 ? decode.OneStep : decode.Steps).Launch();
-                launched += steps;
-            }
-            generated[i] = ring.WaitFor(i, stream, TokenTimeout);
-            onToken?.Invoke(i, generated[i]);
-        }
-        stream.Synchronize();
-        return generated;
+        return graphs[sampling];
     }
+
+    /// <summary>Token <paramref name="index"/> of the generation, once the GPU has written it into the host's ring.</summary>
+    internal int AwaitToken(int index) => ring.WaitFor(index, stream, TokenTimeout);
+
+    /// <summary>The stream all of the engine's work runs on (check-kernels times its first token with events on it).</summary>
+    internal CudaStream Stream => stream;
 
     /// <summary>
     /// How many decode steps the next graph runs, with <paramref name="launched"/> of a generation's
@@ -205,7 +220,7 @@ public sealed class FusedEngine : IEngine
         MostStepsPerGraph, $"a whole number from 1 to {MostStepsPerGraph}");
 
     /// <summary>A sampling's decode graphs: one step, and the engine's steps a graph.</summary>
-    sealed record DecodeGraphs(CudaGraph OneStep, CudaGraph Steps);
+    internal sealed record DecodeGraphs(CudaGraph OneStep, CudaGraph Steps);
 
     // The graph of the prompt's bucket, or (longer than every bucket) the same launches unpadded: the host only writes
     // the prompt into mapped memory and launches.

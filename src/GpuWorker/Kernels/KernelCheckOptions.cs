@@ -10,11 +10,11 @@ namespace GptBench.GpuWorker.Kernels;
 /// </summary>
 public sealed record KernelCheckOptions(Gpt2Config Model, IReadOnlySet<string> Groups, IReadOnlyList<bool> Int8, IReadOnlyList<bool> PersistentLayers)
 {
-    public static readonly string[] AllGroups = ["gemv", "attention", "sampling", "step", "prefill"];
+    public static readonly string[] AllGroups = ["gemv", "attention", "sampling", "step", "prefill", "ttft"];
 
     public static readonly string Usage =
         "usage: check-kernels [MODEL] [" + string.Join("|", AllGroups) + " ...] [--dtype bf16|int8] [--layers persistent|per-kernel]\n"
-        + "  MODEL: a preset (default gpt2); groups: all unless named; --dtype narrows gemv, step and prefill to one weight type,\n"
+        + "  MODEL: a preset (default gpt2); groups: all unless named; --dtype narrows gemv, step, prefill and ttft to one weight type,\n"
         + "  --layers the step to one layer kernel.";
 
     public bool Wanted(string group) => Groups.Contains(group);

@@ -50,6 +50,11 @@ public static class KernelChecks
             if (options.Wanted("step")) failed += CheckStep(config, int8, options.PersistentLayers, stream, output);
         foreach (var int8 in options.Int8)
             if (options.Wanted("prefill")) failed += CheckPrefill(config, int8, stream, output);
+        if (options.Wanted("ttft"))
+        {
+            using var model = PerturbedModel(config);
+            foreach (var int8 in options.Int8) failed += FirstTokenCheck.Run(model, int8, output);
+        }
         output.WriteLine(failed == 0 ? "all kernel checks pass" : $"{failed} kernel checks FAIL");
         return failed == 0 ? 0 : 1;
     }
@@ -287,7 +292,7 @@ public static class KernelChecks
     /// Random bf16 GPT-2 weights; GPT-2's initialization has zero biases and unit LayerNorms, so those are perturbed, so that
     /// a bias added in the wrong place (or twice) shows.
     /// </summary>
-    static Gpt2 PerturbedModel(Gpt2Config c)
+    internal static Gpt2 PerturbedModel(Gpt2Config c)
     {
         var model = Gpt2.Random(c, 7, ScalarType.BFloat16, CUDA);
         foreach (var (name, t) in model.Weights)

@@ -39,8 +39,8 @@ public class KernelCheckOptionsTests
     }
 
     [Theory]
-    [InlineData(new[] { "gpt3" }, "'gpt3' is neither a model (gpt2, gpt2-large, gpt2-medium, tiny) nor a group (gemv, attention, sampling, step, prefill)")]
-    [InlineData(new[] { "gpt2", "steps" }, "unknown group 'steps' (expected gemv, attention, sampling, step, prefill)")]
+    [InlineData(new[] { "gpt3" }, "'gpt3' is neither a model (gpt2, gpt2-large, gpt2-medium, tiny) nor a group (gemv, attention, sampling, step, prefill, ttft)")]
+    [InlineData(new[] { "gpt2", "steps" }, "unknown group 'steps' (expected gemv, attention, sampling, step, prefill, ttft)")]
     [InlineData(new[] { "--dtype", "fp8" }, "--dtype must be bf16 or int8, got 'fp8'")]
     [InlineData(new[] { "--layers", "fused" }, "--layers must be persistent or per-kernel, got 'fused'")]
     [InlineData(new[] { "--positions", "128" }, "unknown option --positions (expected one of: --dtype, --layers)")]

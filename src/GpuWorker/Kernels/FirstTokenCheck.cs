@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using GptBench.GpuWorker.Engines;
+using GptBench.GpuWorker.Measurement;
+using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Native;
+using GptBench.GpuWorker.Protocol;
+using static TorchSharp.torch;
+
+namespace GptBench.GpuWorker.Kernels;
+
+/// <summary>
+/// `check-kernels ttft`: where the fused engine's time to first token goes beyond the prefill's GPU time, which the
+/// prefill check measures back to back. For each prompt length, medians over <see cref="Samples"/> generations of one
+/// token with top-50 sampling at T 0.5 (as experiments/fused.yaml): the host's TTFT as the orchestrator times it;
+/// then, with CUDA events on the engine's stream around the start of a generation, the host's call that enqueues the
+/// prefill, the GPU's time from the first event (recorded on an idle GPU) to the prefill's end, and the host's time
+/// until the token is in its memory; and the same prefills enqueued back to back (the GPU never idle). The check: every
+/// one of these generations draws the same first token, since seed and prompt are the same.
+/// </summary>
+static class FirstTokenCheck
+{
+    const int Samples = 21, Warmups = 3, BackToBack = 10;
+    static readonly SamplingSpec TopK50 = new(Greedy: false, Temperature: 0.5, TopK: 50);
+
+    public static int Run(Gpt2 model, bool int8, TextWriter output)
+    {
+        using var engine = new FusedEngine(model, int8);
+        using var before = new CudaEvent();
+        using var after = new CudaEvent();
+        var failed = 0;
+        foreach (var length in new[] { 32, 128 })
+        {
+            var prompt = Enumerable.Range(0, length).Select(i => (i * 7919) % model.Config.VocabSize).ToArray();
+            const long seed = 5;
+            var tokens = new HashSet<int>();
+            for (var i = 0; i < Warmups; i++) tokens.Add(engine.Generate(prompt, 1, TopK50, seed)[0]);
+            var host = new List<double>();
+            for (var i = 0; i < Samples; i++)
+            {
+                var timed = TimedGeneration.Run(engine, prompt, 1, TopK50, seed);
+                host.Add(timed.TtftMs * 1000);
+                tokens.Add(timed.Tokens[0]);
+            }
+            List<double> enqueue = [], gpu = [], token = [];
+            for (var i = 0; i < Samples; i++)
+            {
+                engine.Stream.Synchronize();
+                var clock = Stopwatch.StartNew();
+                before.Record(engine.Stream);
+                engine.StartGeneration(prompt, 1, TopK50, seed);
+                enqueue.Add(clock.Elapsed.TotalMicroseconds);
+                after.Record(engine.Stream);
+                tokens.Add(engine.AwaitToken(0));
+                token.Add(clock.Elapsed.TotalMicroseconds);
+                after.Synchronize();
+                gpu.Add(CudaEvent.ElapsedMs(before, after) * 1000);
+            }
+            engine.Stream.Synchronize();
+            before.Record(engine.Stream);
+            for (var i = 0; i < BackToBack; i++) engine.StartGeneration(prompt, 1, TopK50, seed);
+            after.Record(engine.Stream);
+            after.Synchronize();
+            var backToBack = CudaEvent.ElapsedMs(before, after) * 1000 / BackToBack;
+            tokens.Add(engine.AwaitToken(0));
+            var ok = tokens.Count == 1;
+            if (!ok) failed++;
+            output.WriteLine($"{(ok ? "ok  " : "FAIL")} first token {(int8 ? "int8" : "bf16")} {length} tokens, top-50: host TTFT {Spread(host)} us; "
+                + $"enqueue {Spread(enqueue)}, events around it {Spread(gpu)}, token on host {Spread(token)}; back to back {backToBack:0.00} us a prefill"
+                + (ok ? "" : $"; first tokens differ: {string.Join(", ", tokens)}"));
+        }
+        return failed;
+    }
+
+    static string Spread(List<double> us)
+    {
+        var sorted = us.Order().ToList();
+        return $"{sorted[sorted.Count / 2]:0.00} ({sorted[0]:0.00}..{sorted[^1]:0.00})";
+    }
+}
