@@ -691,13 +691,22 @@ __device__ __forceinline__ void merge_head(float* att, float* got, int h, int sl
 // The blocks are split into one group per head; the group of head h takes its D columns of W_proj, each block
 // rows [row0, row0 + rows) of them (whole groups of 4, for vector atomics), so it needs only that head's
 // attention output.
+// The blocks computing attention slices (the group's first `slices`) finish later than the others, and the MLP
+// phase's barrier waits for the last: so with int8 weights, where the others are at least half the group and their
+// pieces fit a buffer and MAX_PIECE_ROWS, they take the whole projection and the slices' blocks none (rows 0).
+// Measured: int8 step 160.4 -> 157.5 us, decode +2%; with bf16 weights (pieces twice the bytes) 170.6 -> 175.8 us
+// (BENCHMARKS.md, "The prefill's biases read before the wait ...").
 struct HeadPiece {
     int h, row0, rows;
-    __device__ HeadPiece(const Model& m, const HeadGroup& group) {
-        const int quads = m.C / 4;
+    __device__ HeadPiece(const Model& m, const HeadGroup& group, int slices, int D, int buffer_bytes) {
+        const int quads = m.C / 4, others = group.size - slices;
+        const int most = 4 * ((quads + others - 1) / max(others, 1));
+        const bool others_only = sizeof(WT) == 1 && 2 * others >= group.size && most <= MAX_PIECE_ROWS && most * D * (int)sizeof(WT) <= buffer_bytes;
+        const int first = others_only ? slices : 0, parts = group.size - first;
         h = group.h;
-        row0 = 4 * split_point(quads, group.index, group.size);
-        rows = 4 * split_point(quads, group.index + 1, group.size) - row0;
+        if (group.index < first) { row0 = 0; rows = 0; return; }
+        row0 = 4 * split_point(quads, group.index - first, parts);
+        rows = 4 * split_point(quads, group.index - first + 1, parts) - row0;
     }
 };
 
@@ -765,7 +774,6 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // for MLP up. Weights do not depend on the previous kernel: the first copy starts before waiting for it.
     const HeadGroup group(m.H);
     const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
-    const HeadPiece piece(m, group);
     OwnRows own(m);
     copy_rows(buffer(0), table[0].weight[QKV], qkv_rows);
     RowConstants rows = row_constants(table[0], QKV, qkv_rows);
@@ -781,6 +789,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     unsigned int target = 0;
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = group.index < slices; // slice `index` of the group's head
+    const HeadPiece piece(m, group, slices, D, buffer_bytes);
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
@@ -824,7 +833,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
         copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         wait_for_copies<2>(); // the projection piece
-        merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
+        if (piece.rows > 0) merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection<D>(buffer(other), piece, att, piece_scale, io);
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the GPU machine, after here: scripts/gpu-bundle, then
-#   scripts/variant early docs/results/untested-mlp-barrier-skew/mlp-constants-early.patch
-#   scripts/variant others docs/results/untested-mlp-barrier-skew/projection-by-other-blocks.patch
+#   scripts/variant early docs/results/mlp-barrier-skew/mlp-constants-early.patch
+#   scripts/variant others docs/results/mlp-barrier-skew/projection-by-other-blocks.patch
 # and a call carrying .bundle and .variants that runs this script: the two layer-kernel variants against the bundle's
 # (step check, two rounds alternated, which also prints each barrier's stragglers), then through the orchestrator.
 set -uo pipefail
