@@ -358,6 +358,7 @@ public static class KernelChecks
             // QKV (9 C^2) for one position, the persistent launch for every one.
             var linearFlops = 2.0 * c.NEmbd * c.NEmbd * (persistent ? positions * 12L * c.NLayer : positions * (12L * c.NLayer - 9) + 9);
             output.WriteLine(Line(true, $"{what} {positions} positions + lm_head ({launches.Count + 1} launches, products {linearFlops / (us.Median * 1e-6) / 1e12:0} TFLOP/s)", 0, us, weights.BytesPerToken(c)));
+            if (!persistent) output.WriteLine(InChain(stream, launches, decoder));
             foreach (var launch in launches.Where(l => l.Layer <= 0 || l.Layer == c.NLayer - 1)) // the last layer computes less
             {
                 var one = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch.Enqueue(s); });
@@ -365,6 +366,51 @@ public static class KernelChecks
             }
         }
         return failed;
+    }
+
+    /// <summary>
+    /// Each kind of launch's share of one prefill + lm_head in its real order, each launch after its real predecessor:
+    /// CUDA events between the launches of one captured prefill, the time from the event before a launch to the one
+    /// after it, median of <see cref="Replays"/> replays, summed over the layers. The events keep each launch from
+    /// starting before the previous one ends (no programmatic overlap), so the line also gives their total, to set
+    /// against the prefill's time above.
+    /// </summary>
+    static string InChain(CudaStream stream, IReadOnlyList<PrefillKernels.Launch> launches, FusedDecoder decoder)
+    {
+        List<(string What, Action<IntPtr> Enqueue)> steps = [.. launches.Select(l => (l.What, l.Enqueue)), ("lm_head", decoder.LmHead)];
+        var events = Enumerable.Range(0, steps.Count + 1).Select(_ => new CudaEvent()).ToList();
+        try
+        {
+            using var graph = CudaGraph.Capture(stream, () =>
+            {
+                events[0].Record(stream);
+                for (var i = 0; i < steps.Count; i++)
+                {
+                    steps[i].Enqueue(stream.Handle);
+                    events[i + 1].Record(stream);
+                }
+            });
+            var us = new List<double>[steps.Count];
+            for (var i = 0; i < steps.Count; i++) us[i] = [];
+            for (var r = 0; r < Replays; r++)
+            {
+                graph.Launch();
+                stream.Synchronize();
+                for (var i = 0; i < steps.Count; i++) us[i].Add(CudaEvent.ElapsedMs(events[i], events[i + 1]) * 1000.0);
+            }
+            var medians = us.Select(t => t.Order().ElementAt(t.Count / 2)).ToList();
+            var byKind = steps.Select((step, i) => (Kind: step.What.Split(" (")[0], Us: medians[i]))
+                .GroupBy(x => x.Kind).Select(g => $"{g.Key} {g.Count()} x {g.Average(x => x.Us):0.00} = {g.Sum(x => x.Us):0.0}");
+            return $"     in the chain, events between launches (us, median of {Replays}): {string.Join("; ", byKind)}; total {medians.Sum():0.0}";
+        }
+        catch (CudaException e) // a diagnostic line: the checks above stand without it
+        {
+            return $"     in the chain: not measured ({e.Message})";
+        }
+        finally
+        {
+            foreach (var e in events) e.Dispose();
+        }
     }
 
     /// <summary>The model's weights with every matrix and embedding as the kernels see it (bf16 or int8, dequantized), in HF's layout.</summary>
