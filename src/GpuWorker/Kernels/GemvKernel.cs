@@ -1,3 +1,4 @@
+using GptBench.GpuWorker.Host;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Kernels;
@@ -35,14 +36,10 @@ internal sealed class GemvKernel
     /// weight is read once a step and streams through the rest of L2, while the lm_head is the one matrix read at full
     /// memory bandwidth, so what of it stays in L2 comes back faster (measured on the H100, BENCHMARKS.md: 16 to 24 MB
     /// of its 50 a step 4 us shorter in bf16, 32 MB or more no faster). <paramref name="setting"/> is
-    /// GPTBENCH_LM_HEAD_L2_BYTES: bytes, 0 for none; unset, a third of L2.
+    /// GPTBENCH_LM_HEAD_L2_BYTES: bytes, 0 for none; unset or empty, a third of L2.
     /// </summary>
-    public static long LmHeadL2Request(string? setting, long l2Bytes) => setting switch
-    {
-        null => l2Bytes / 3,
-        _ when long.TryParse(setting, out var bytes) && bytes >= 0 => bytes,
-        _ => throw new ArgumentException($"GPTBENCH_LM_HEAD_L2_BYTES must be a whole number of bytes (0: keep none of the lm_head in L2), got '{setting}'"),
-    };
+    public static long LmHeadL2Request(string? setting, long l2Bytes) => WholeNumberSetting.Parse("GPTBENCH_LM_HEAD_L2_BYTES", setting, l2Bytes / 3,
+        0L, long.MaxValue, "a whole number of bytes (0: keep none of the lm_head in L2)");
 
     /// <summary>
     /// The lm_head launch's L2 window: as much of the matrix as one window covers, with the share of its lines that

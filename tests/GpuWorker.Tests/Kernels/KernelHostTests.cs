@@ -122,6 +122,7 @@ public class KernelHostTests
 
     [Theory]
     [InlineData(null, 52428800L, 17476266L)]      // unset: a third of the H100's 50 MiB
+    [InlineData("", 52428800L, 17476266L)]        // empty, as unset (as every other setting)
     [InlineData("0", 52428800L, 0L)]              // none kept
     [InlineData("16777216", 52428800L, 16777216L)]
     public void Lm_head_L2_share_is_a_third_of_L2_unless_set(string? setting, long l2, long expected) =>
@@ -130,7 +131,7 @@ public class KernelHostTests
     [Theory]
     [InlineData("-1")]
     [InlineData("16MB")]
-    [InlineData("")]
+    [InlineData("1.5")]
     public void Lm_head_L2_share_refuses_what_is_not_a_byte_count(string setting)
     {
         var error = Assert.Throws<ArgumentException>(() => GemvKernel.LmHeadL2Request(setting, 52428800L));
