@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GptBench.GpuWorker.Host;
 
 namespace GptBench.GpuWorker.Kernels;
 
@@ -73,8 +74,18 @@ internal static unsafe partial class CudaDriver
         return function;
     }
 
-    /// <summary>GPTBENCH_KERNEL_OVERLAP=0 launches every kernel only after the previous one ends (to measure what overlap buys).</summary>
-    static readonly bool Overlap = Environment.GetEnvironmentVariable("GPTBENCH_KERNEL_OVERLAP") != "0";
+    internal const string OverlapVariable = "GPTBENCH_KERNEL_OVERLAP";
+
+    /// <summary>
+    /// Whether a launch may overlap the previous one's end (programmatic dependent launch): <paramref name="value"/>, the
+    /// environment's GPTBENCH_KERNEL_OVERLAP, 1 or unset; 0 launches every kernel only after the previous one ends (to
+    /// measure what overlap buys); anything else is an error rather than a silent default.
+    /// </summary>
+    internal static bool OverlapFrom(string? value) =>
+        WholeNumberSetting.Parse(OverlapVariable, value, 1, 0, 1, "1 (a launch may overlap the one before) or 0 (it waits for its end)") == 1;
+
+    static bool? overlap;
+    static bool Overlap => overlap ??= OverlapFrom(Environment.GetEnvironmentVariable(OverlapVariable));
 
     public static void Launch(IntPtr function, string name, (uint X, uint Y, uint Z) grid, uint blockThreads, uint sharedBytes, IntPtr stream, void** arguments,
         L2Window? keep = null)

@@ -139,6 +139,25 @@ public class KernelHostTests
         Assert.Contains($"'{setting}'", error.Message);
     }
 
+    [Theory]
+    [InlineData(null, true)] // programmatic dependent launch, the default
+    [InlineData("", true)]
+    [InlineData("1", true)]
+    [InlineData("0", false)] // each launch waits for the previous one's end
+    public void Kernel_overlap_is_on_unless_set_to_0(string? value, bool overlap) =>
+        Assert.Equal(overlap, CudaDriver.OverlapFrom(value));
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("false")]
+    [InlineData("2")]
+    public void Kernel_overlap_refuses_anything_but_0_and_1_by_name(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => CudaDriver.OverlapFrom(value));
+        Assert.Contains(CudaDriver.OverlapVariable, error.Message);
+        Assert.Contains($"'{value}'", error.Message);
+    }
+
     [Fact]
     public void Lm_head_window_marks_the_share_the_set_aside_L2_holds()
     {
