@@ -15,7 +15,7 @@ using System.Text;
 using GptBench.GpuWorker.Host;
 using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Generate;
-using GptBench.GpuWorker.Kernels;
+using GptBench.GpuWorker.Kernels.Checks;
 using Microsoft.Win32.SafeHandles;
 
 // Two commands for people rather than the orchestrator; their output is meant for the terminal.

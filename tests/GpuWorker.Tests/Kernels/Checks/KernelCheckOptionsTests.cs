@@ -1,8 +1,8 @@
 using GptBench.CommandLine;
-using GptBench.GpuWorker.Kernels;
+using GptBench.GpuWorker.Kernels.Checks;
 using GptBench.GpuWorker.Model;
 
-namespace GptBench.GpuWorker.Tests.Kernels;
+namespace GptBench.GpuWorker.Tests.Kernels.Checks;
 
 /// <summary>check-kernels' arguments: what runs by default, how a run is narrowed, and names it refuses.</summary>
 public class KernelCheckOptionsTests

@@ -6,7 +6,7 @@ using GptBench.GpuWorker.Native;
 using GptBench.GpuWorker.Protocol;
 using static TorchSharp.torch;
 
-namespace GptBench.GpuWorker.Kernels;
+namespace GptBench.GpuWorker.Kernels.Checks;
 
 /// <summary>
 /// `check-kernels ttft`: where the fused engine's time to first token goes beyond the prefill's GPU time, which the

@@ -1,7 +1,7 @@
 using GptBench.CommandLine;
 using GptBench.GpuWorker.Model;
 
-namespace GptBench.GpuWorker.Kernels;
+namespace GptBench.GpuWorker.Kernels.Checks;
 
 /// <summary>
 /// What `check-kernels` runs: <c>[MODEL] [GROUP...] [--dtype bf16|int8] [--layers persistent|per-kernel]</c>. Every group,
