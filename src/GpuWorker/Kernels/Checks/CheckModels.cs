@@ -1,11 +1,18 @@
 using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Protocol;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Kernels.Checks;
 
-/// <summary>The models the checks run: random GPT-2 weights with perturbed biases and LayerNorms, and the fp32 reference's weights as the kernels see them.</summary>
+/// <summary>
+/// What the checks run: random GPT-2 weights with perturbed biases and LayerNorms, the fp32 reference's weights as the
+/// kernels see them, and the sampling of the engine ladder (experiments/engine-ladder.yaml, fused.yaml).
+/// </summary>
 static class CheckModels
 {
+    /// <summary>Top-50 at temperature 0.5, as the ladder samples (GPU-NOTES.md's anchors).</summary>
+    public static readonly SamplingSpec LadderSampling = new(Greedy: false, Temperature: 0.5, TopK: 50);
+
     /// <summary>
     /// Random bf16 GPT-2 weights; GPT-2's initialization has zero biases and unit LayerNorms, so those are perturbed, so that
     /// a bias added in the wrong place (or twice) shows.

@@ -4,6 +4,7 @@ using GptBench.GpuWorker.Measurement;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
 using GptBench.GpuWorker.Protocol;
+using static GptBench.GpuWorker.Kernels.Checks.CheckModels;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Kernels.Checks;
@@ -20,7 +21,6 @@ namespace GptBench.GpuWorker.Kernels.Checks;
 static class FirstTokenCheck
 {
     const int Samples = 21, Warmups = 3, BackToBack = 10;
-    static readonly SamplingSpec TopK50 = new(Greedy: false, Temperature: 0.5, TopK: 50);
 
     public static int Run(Gpt2 model, bool int8, TextWriter output)
     {
@@ -33,11 +33,11 @@ static class FirstTokenCheck
             var prompt = Enumerable.Range(0, length).Select(i => (i * 7919) % model.Config.VocabSize).ToArray();
             const long seed = 5;
             var tokens = new HashSet<int>();
-            for (var i = 0; i < Warmups; i++) tokens.Add(engine.Generate(prompt, 1, TopK50, seed)[0]);
+            for (var i = 0; i < Warmups; i++) tokens.Add(engine.Generate(prompt, 1, LadderSampling, seed)[0]);
             var host = new List<double>();
             for (var i = 0; i < Samples; i++)
             {
-                var timed = TimedGeneration.Run(engine, prompt, 1, TopK50, seed);
+                var timed = TimedGeneration.Run(engine, prompt, 1, LadderSampling, seed);
                 host.Add(timed.TtftMs * 1000);
                 tokens.Add(timed.Tokens[0]);
             }
@@ -47,7 +47,7 @@ static class FirstTokenCheck
                 engine.Stream.Synchronize();
                 var clock = Stopwatch.StartNew();
                 before.Record(engine.Stream);
-                engine.StartGeneration(prompt, 1, TopK50, seed);
+                engine.StartGeneration(prompt, 1, LadderSampling, seed);
                 enqueue.Add(clock.Elapsed.TotalMicroseconds);
                 after.Record(engine.Stream);
                 tokens.Add(engine.AwaitToken(0));
@@ -57,7 +57,7 @@ static class FirstTokenCheck
             }
             engine.Stream.Synchronize();
             before.Record(engine.Stream);
-            for (var i = 0; i < BackToBack; i++) engine.StartGeneration(prompt, 1, TopK50, seed);
+            for (var i = 0; i < BackToBack; i++) engine.StartGeneration(prompt, 1, LadderSampling, seed);
             after.Record(engine.Stream);
             after.Synchronize();
             var backToBack = CudaEvent.ElapsedMs(before, after) * 1000 / BackToBack;

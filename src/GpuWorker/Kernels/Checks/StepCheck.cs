@@ -76,13 +76,11 @@ static class StepCheck
             output.WriteLine(Line(true, $"{what} positions 0..{LaunchesPerGraph * (Replays + 1)} ({1e6 / us.Median:0} tok/s)", 0, us, weights.BytesPerToken(c)));
             output.WriteLine($"     us a step, by {LaunchesPerGraph} positions from {LaunchesPerGraph}: {string.Join(" ", us.InOrder.Select(t => $"{t:0.0}"))}");
             output.WriteLine($"     the same steps without the lm_head {withoutLmHead.Median:0.00} us ({withoutLmHead.Min:0.00}..{withoutLmHead.Max:0.00}): "
-                + $"its share {us.Median - withoutLmHead.Median:0.00}; sampling top-{StepTopK.TopK} at T {StepTopK.Temperature} "
+                + $"its share {us.Median - withoutLmHead.Median:0.00}; sampling top-{LadderSampling.TopK} at T {LadderSampling.Temperature} "
                 + $"{topK.Median:0.00} us ({topK.Min:0.00}..{topK.Max:0.00}): its share over greedy {topK.Median - us.Median:0.00}");
         }
         return failed;
     }
-
-    static readonly SamplingSpec StepTopK = new(Greedy: false, Temperature: 0.5, TopK: 50); // the ladder's sampling
 
     /// <summary>
     /// What the lm_head and top-k sampling add to a timed step where the kernels overlap (each starts under the one before
@@ -102,7 +100,7 @@ static class StepCheck
             }
         });
         decoder.Start(0);
-        var topK = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, StepTopK, IntPtr.Zero, 0); });
+        var topK = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, LadderSampling, IntPtr.Zero, 0); });
         return (withoutLmHead, topK);
     }
 }
