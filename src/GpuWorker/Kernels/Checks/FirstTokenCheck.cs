@@ -3,9 +3,7 @@ using GptBench.GpuWorker.Engines;
 using GptBench.GpuWorker.Measurement;
 using GptBench.GpuWorker.Model;
 using GptBench.GpuWorker.Native;
-using GptBench.GpuWorker.Protocol;
 using static GptBench.GpuWorker.Kernels.Checks.CheckModels;
-using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Kernels.Checks;
 
