@@ -18,7 +18,7 @@ public static class GenerateCommand
     public static readonly string Usage =
         "usage: generate --model DIR|PRESET --prompt TEXT --tokens N [--greedy] [--temperature T] [--top-k K]\n"
         + $"                [--engine {string.Join('|', EngineNames.Ours)}] [--dtype {string.Join('|', DtypeNames.All)}] [--device cpu|cuda] [--seed S]\n"
-        + "  --device defaults to cuda where the libtorch found has it, else cpu.\n"
+        + "  --device defaults to cuda where the libtorch found has it, else cpu; --dtype to fp32, bf16 for the fused engine.\n"
         + "  DIR: an HF checkpoint folder (config.json, model.safetensors); PRESET: "
         + "one of the presets, with seeded random weights (the text is then gibberish).\n"
         + "  Without --greedy, tokens are sampled (temperature 1, top-k 50 unless given).";
@@ -76,10 +76,12 @@ public static class GenerateCommand
         var seed = options.Long("seed", 0);
 
         var library = TorchRuntime.Initialize();
-        var dtype = EngineFactory.ParseDtype(options.ValueOr("dtype", "fp32"));
+        var engineName = options.ValueOr("engine", EngineNames.Static);
+        var dtypeName = options.ValueOr("dtype", DefaultDtype(engineName));
+        var dtype = EngineFactory.ParseDtype(dtypeName);
         var device = EngineFactory.ParseDevice(options.ValueOr("device", library.HasCuda ? "cuda" : "cpu"));
         using var model = LoadModel(options.Required("model"), dtype, device, seed, log);
-        using var engine = EngineFactory.Create(options.ValueOr("engine", EngineNames.Static), model, options.ValueOr("dtype", "fp32"));
+        using var engine = EngineFactory.Create(engineName, model, dtypeName);
         engine.Prepare(sampling);
 
         var decoder = new StreamingDecoder();
@@ -101,6 +103,9 @@ public static class GenerateCommand
         log.WriteLine($"{prompt.Length} prompt tokens, {newTokens} new ({engine.Name}, {dtype}, {device}): "
             + $"first token after {firstToken.TotalMilliseconds:F1} ms{rate}");
     }
+
+    /// <summary>The weights an engine runs where --dtype is not given: fp32, but bf16 for the fused engine, which runs no fp32.</summary>
+    internal static string DefaultDtype(string engine) => engine == EngineNames.Fused ? "bf16" : "fp32";
 
     static Gpt2 LoadModel(string model, TorchSharp.torch.ScalarType dtype, TorchSharp.torch.Device device, long seed, TextWriter log)
     {

@@ -43,6 +43,14 @@ public class GenerateCommandTests
     }
 
     [Theory]
+    [InlineData("fused", "bf16")] // it runs bf16 or int8 weights only
+    [InlineData("static", "fp32")]
+    [InlineData("eager", "fp32")]
+    [InlineData("cuda-graph", "fp32")]
+    public void Without_dtype_the_fused_engine_runs_bf16_and_the_others_fp32(string engine, string dtype) =>
+        Assert.Equal(dtype, GenerateCommand.DefaultDtype(engine));
+
+    [Theory]
     [InlineData("unknown option --colour", "--model", "tiny", "--prompt", "x", "--tokens", "2", "--colour", "red")]
     [InlineData("--tokens must be a positive", "--model", "tiny", "--prompt", "x")]
     [InlineData("--tokens must be a whole number, got 'many'", "--model", "tiny", "--prompt", "x", "--tokens", "many")]
