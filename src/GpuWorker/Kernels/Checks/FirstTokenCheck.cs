@@ -62,16 +62,11 @@ static class FirstTokenCheck
             tokens.Add(engine.AwaitToken(0));
             var ok = tokens.Count == 1;
             if (!ok) failed++;
-            output.WriteLine($"{(ok ? "ok  " : "FAIL")} first token {(int8 ? "int8" : "bf16")} {length} tokens, top-50: host TTFT {Spread(host)} us; "
-                + $"enqueue {Spread(enqueue)}, events around it {Spread(gpu)}, token on host {Spread(token)}; back to back {backToBack:0.00} us a prefill"
+            output.WriteLine($"{(ok ? "ok  " : "FAIL")} first token {(int8 ? "int8" : "bf16")} {length} tokens, top-50: host TTFT {Timing.Of(host).Spread} us; "
+                + $"enqueue {Timing.Of(enqueue).Spread}, events around it {Timing.Of(gpu).Spread}, token on host {Timing.Of(token).Spread}; "
+                + $"back to back {backToBack:0.00} us a prefill"
                 + (ok ? "" : $"; first tokens differ: {string.Join(", ", tokens)}"));
         }
         return failed;
-    }
-
-    static string Spread(List<double> us)
-    {
-        var sorted = us.Order().ToList();
-        return $"{sorted[sorted.Count / 2]:0.00} ({sorted[0]:0.00}..{sorted[^1]:0.00})";
     }
 }

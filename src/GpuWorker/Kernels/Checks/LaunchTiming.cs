@@ -3,7 +3,18 @@ using GptBench.GpuWorker.Native;
 namespace GptBench.GpuWorker.Kernels.Checks;
 
 /// <summary>Microseconds per launch: median, fastest and slowest replay, and every replay in the order run.</summary>
-record struct Timing(double Median, double Min, double Max, IReadOnlyList<double> InOrder);
+record struct Timing(double Median, double Min, double Max, IReadOnlyList<double> InOrder)
+{
+    /// <summary>The median, fastest and slowest of <paramref name="inOrder"/> (the upper median of an even count).</summary>
+    public static Timing Of(IReadOnlyList<double> inOrder)
+    {
+        var sorted = inOrder.Order().ToList();
+        return new Timing(sorted[sorted.Count / 2], sorted[0], sorted[^1], inOrder);
+    }
+
+    /// <summary>"median (fastest..slowest)" to two places.</summary>
+    public string Spread => $"{Median:0.00} ({Min:0.00}..{Max:0.00})";
+}
 
 /// <summary>How the checks time launches: CUDA graphs of repeated launches, events around each replay.</summary>
 static class LaunchTiming
@@ -27,7 +38,6 @@ static class LaunchTiming
             end.Synchronize();
             inOrder.Add(CudaEvent.ElapsedMs(start, end) * 1000.0 / LaunchesPerGraph);
         }
-        var times = inOrder.Order().ToList();
-        return new Timing(times[times.Count / 2], times[0], times[^1], inOrder);
+        return Timing.Of(inOrder);
     }
 }

@@ -105,7 +105,7 @@ static class PrefillCheck
                 stream.Synchronize();
                 for (var i = 0; i < steps.Count; i++) us[i].Add(CudaEvent.ElapsedMs(events[i], events[i + 1]) * 1000.0);
             }
-            var medians = us.Select(t => t.Order().ElementAt(t.Count / 2)).ToList();
+            var medians = us.Select(t => Timing.Of(t).Median).ToList();
             var byKind = steps.Select((step, i) => (Kind: step.What.Split(" (")[0], Us: medians[i]))
                 .GroupBy(x => x.Kind).Select(g => $"{g.Key} {g.Count()} x {g.Average(x => x.Us):0.00} = {g.Sum(x => x.Us):0.0}");
             return $"     in the chain, events between launches (us, median of {Replays}): {string.Join("; ", byKind)}; total {medians.Sum():0.0}";
