@@ -47,11 +47,31 @@ internal sealed class PrefillKernels : IDisposable
     public static int SeparateLayerNormFrom(string? value) => WholeNumberSetting.Parse(SeparateLayerNormVariable, value,
         DefaultSeparateLayerNormFrom, 0, int.MaxValue, "a whole number of positions, 0 or more");
 
+    /// <summary>
+    /// The environment variable that sets <see cref="KParts"/>: how many parts of a block share K in the products from
+    /// normalised rows (normed_matmul), 1 for none (ln_matmul's normalised path instead).
+    /// </summary>
+    public const string KPartsVariable = "GPTBENCH_PREFILL_K_PARTS";
+
+    /// <summary>The parts of normed_matmul's blocks: <paramref name="value"/> (the environment's), or 2 where it is unset.</summary>
+    public static int KParts(string? value) => WholeNumberSetting.Parse(KPartsVariable, value, 2, 1, 4, "1 (none), 2, 3 or 4 parts");
+
+    /// <summary>
+    /// The parts normed_matmul runs with for this model (0: ln_matmul instead): <paramref name="parts"/> where there are
+    /// several, they divide K's chunks and every weight chunk fits in shared memory beside the tile's rows.
+    /// </summary>
+    public static int NormedParts(int C, bool int8, int maxSharedBytes, int parts) =>
+        parts > 1 && C / TileK % parts == 0 && NormedMatmulSharedBytes(C, int8) <= maxSharedBytes ? parts : 0;
+
+    /// <summary>normed_matmul's dynamic shared memory: a tile's normalised rows and every weight chunk of K = <paramref name="C"/>.</summary>
+    public static int NormedMatmulSharedBytes(int C, bool int8) => LnMatmulSharedBytes(C, int8, C / TileK);
+
     readonly Gpt2Config c;
     readonly FusedWeights w;
     readonly Tensor keysAndValues;
     readonly KernelModule module;
     readonly int matmulSlots, lnStages; // matmul_residual's blocks resident at once (2 an SM); ln_matmul's weight stages
+    readonly int normedParts;           // normed_matmul's parts, 0 where ln_matmul copies the normalised rows instead
     readonly MappedInts start; // prefill.cu's Start: [length, seed, tokens...]
     const int TokensAt = 2;
     readonly Tensor x, qkv, att, hidden, normed;
@@ -82,8 +102,10 @@ internal sealed class PrefillKernels : IDisposable
         w = weights;
         this.keysAndValues = keysAndValues;
         lnStages = LnStages(c.NEmbd, w.Int8, maxShared);
-        module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}", $"LN_STAGES={lnStages}");
+        normedParts = NormedParts(c.NEmbd, w.Int8, maxShared, KParts(Environment.GetEnvironmentVariable(KPartsVariable)));
+        module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}", $"LN_STAGES={lnStages}", $"K_PARTS={Math.Max(normedParts, 1)}");
         module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
+        if (normedParts > 0) module.Reserve("normed_matmul", (uint)normedParts * Threads, NormedMatmulSharedBytes(c.NEmbd, w.Int8));
         matmulSlots = CudaDriver.Multiprocessors() * module.Reserve("matmul_residual", Threads, MatmulSharedBytes(w.Int8));
         start = new MappedInts(TokensAt + c.NPositions);
         long T = c.NPositions, C = c.NEmbd;
@@ -295,11 +317,20 @@ internal sealed class PrefillKernels : IDisposable
     }
 
     // onlyLast: the prompt's length in device memory where its last position alone is computed (prefill.cu's only_last),
-    // or zero for every position. Where the LayerNorm ran as its own launch (LayerNorm below), ln_matmul copies its rows.
+    // or zero for every position. Where the LayerNorm ran as its own launch (LayerNorm below), normed_matmul (or ln_matmul,
+    // where that does not fit) copies its rows.
     void LnMatmul(IntPtr stream, int T, IntPtr onlyLast, Tensor lnWeight, Tensor lnBias, float eps, bool normalised, FusedWeights.Matrix m, Tensor bias,
                   bool gelu, Tensor y)
     {
         var N = (int)m.Weight.shape[0];
+        if (normalised && normedParts > 0)
+        {
+            module.Launch("normed_matmul", ((uint)(N / TileN), (uint)RowTiles(T, onlyLast != IntPtr.Zero), 1), (uint)normedParts * Threads, stream, a => a
+                .Ptr(Pointers.Of(normed)).Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N)
+                .Ptr(onlyLast),
+                (uint)NormedMatmulSharedBytes(c.NEmbd, w.Int8));
+            return;
+        }
         module.Launch("ln_matmul", ((uint)(N / TileN), (uint)RowTiles(T, onlyLast != IntPtr.Zero), 1), Threads, stream, a => a
             .Ptr(Pointers.Of(x)).Ptr(Pointers.Of(lnWeight)).Ptr(Pointers.Of(lnBias)).Float(eps).Ptr(normalised ? Pointers.Of(normed) : IntPtr.Zero)
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Pointers.Of(bias)).Int(gelu ? 1 : 0).Ptr(Pointers.Of(y)).Int(T).Int(N).Ptr(onlyLast),

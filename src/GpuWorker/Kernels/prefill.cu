@@ -74,9 +74,10 @@ __device__ __forceinline__ RowTile row_tile(const int* only_last, int T) {
 // ---- copies into shared memory (common.cuh's cp.async: they run while the block computes) --------------------
 
 // Rows [n0, n0 + TILE_N) of W [N, K], columns [k0, k0 + TILE_K), into a weight stage.
+template <int BY = THREADS> // the block's threads
 __device__ __forceinline__ void stage_weights(unsigned char* dst, const WT* W, int K, int n0, int k0) {
     constexpr int per_row = W_ROW_BYTES / 16;
-    for (int i = threadIdx.x; i < TILE_N * per_row; i += THREADS) {
+    for (int i = threadIdx.x; i < TILE_N * per_row; i += BY) {
         const int r = i / per_row, v = i % per_row;
         copy16(dst + r * W_STRIDE + 16 * v, reinterpret_cast<const unsigned char*>(W + (size_t)(n0 + r) * K + k0) + 16 * v);
     }
@@ -84,8 +85,9 @@ __device__ __forceinline__ void stage_weights(unsigned char* dst, const WT* W, i
 
 // Rows [m0, m0 + TILE_M) of a [T, K] (zeros past T), columns [k0, k0 + TILE_K), into an activation stage whose rows
 // are `stride` bf16 apart.
+template <int BY = THREADS> // the block's threads
 __device__ __forceinline__ void stage_activations(bf16* dst, const bf16* a, int T, int K, int m0, int k0, int stride = A_STRIDE) {
-    for (int i = threadIdx.x; i < TILE_M * (TILE_K / 8); i += THREADS) {
+    for (int i = threadIdx.x; i < TILE_M * (TILE_K / 8); i += BY) {
         const int r = i / (TILE_K / 8), v = i % (TILE_K / 8);
         const bool valid = m0 + r < T;
         copy16_or_zeros(dst + r * stride + 8 * v, a + (size_t)(valid ? m0 + r : 0) * K + k0 + 8 * v, valid);
@@ -160,8 +162,8 @@ __device__ __forceinline__ void multiply_chunk(float (&acc)[2][2][4], const bf16
 // ln_matmul's stall samples, 14% of matmul_residual's, at the bias loads).
 struct Columns {
     float2 scale[2], bias[2];
-    __device__ __forceinline__ Columns(const float* scales, const float* biases, int n0) {
-        const int warp = threadIdx.x >> 5, t = threadIdx.x & 3;
+    __device__ __forceinline__ Columns(const float* scales, const float* biases, int n0, int warp) {
+        const int t = threadIdx.x & 3;
 #pragma unroll
         for (int j = 0; j < 2; j++) {
             const int col = n0 + warp_col(warp) + j * 8 + 2 * t;
@@ -175,10 +177,11 @@ struct Columns {
     }
 };
 
-// Calls out(row, col, v0, v1) for each pair of adjacent outputs the warp holds (rows below T), v = acc * scale + bias.
+// Calls out(row, col, v0, v1) for each pair of adjacent outputs warp `warp` of the tile holds (rows below T),
+// v = acc * scale + bias.
 template <typename Out>
-__device__ __forceinline__ void each_output(const float (&acc)[2][2][4], const Columns& cols, int T, int m0, int n0, Out out) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+__device__ __forceinline__ void each_output(const float (&acc)[2][2][4], const Columns& cols, int T, int m0, int n0, int warp, Out out) {
+    const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
 #pragma unroll
     for (int j = 0; j < 2; j++) {
         const int col = n0 + warp_col(warp) + j * 8 + 2 * t;
@@ -315,7 +318,7 @@ __device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float*
         multiply_chunk(acc, xs + warp_row(warp) * LN_STRIDE + c * TILE_K, LN_STRIDE,
                        ws + (c % LN_STAGES) * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
-    each_output(acc, cols, T, m0, n0, [&](int row, int col, float v0, float v1) {
+    each_output(acc, cols, T, m0, n0, warp, [&](int row, int col, float v0, float v1) {
         if (gelu) {
             v0 = gelu_tanh(v0);
             v1 = gelu_tanh(v1);
@@ -335,7 +338,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) ln_matmul(
     const RowTile rows = row_tile(only_last, T);
     ln_matmul_weights(smem, W, blockIdx.x * TILE_N);
     const LnParams ln(ln_w, ln_b);
-    const Columns cols(scale, bias, blockIdx.x * TILE_N);
+    const Columns cols(scale, bias, blockIdx.x * TILE_N, threadIdx.x >> 5);
     wait_for_previous_kernel();
     allow_next_kernel();
     ln_matmul_tile(smem, x, normed, ln, eps, W, cols, gelu, y, rows.end, N, blockIdx.x * TILE_N, rows.m0);
@@ -356,6 +359,82 @@ extern "C" __global__ void __launch_bounds__(THREADS) prefill_layernorm(
     const int m0 = only_last != nullptr ? last_position(only_last) : (int)blockIdx.x * LN_ROWS;
     const int rows = only_last != nullptr ? 1 : min(LN_ROWS, T - m0);
     normalise_rows(normed + (size_t)m0 * MODEL_C, MODEL_C, x, ln, eps, m0, rows);
+}
+
+// ---- a product from normalised rows, K split between the block's warps ------------------------------------------
+
+// ln_matmul from normalised rows where every weight chunk fits in shared memory beside them (PrefillKernels.
+// NormedMatmulSharedBytes): blocks of K_PARTS parts of WARPS warps each, part p computing the whole 64 x 64 tile over
+// the p-th share of K's chunks, then the other parts handing their sums to part 0 through shared memory. K_PARTS times
+// ln_matmul's warps an SM, each warp's chain of chunks K_PARTS times shorter: ln_matmul's warps mostly wait on the
+// ldmatrix feeding each mma (Nsight Compute, BENCHMARKS.md, fifteenth session), two warps an SM sub-partition being
+// too few to hide it. The weights are copied before the wait (one group), the rows after it in ROW_GROUPS groups, each
+// holding the same share of every part's chunks, so that every part starts on the first. Compiled with -DK_PARTS
+// (PrefillKernels.KParts: 2 or 4).
+#ifndef K_PARTS
+#error "compile with -DK_PARTS (PrefillKernels.KParts)"
+#endif
+#define PARTS_THREADS (K_PARTS * THREADS)
+#define ROW_GROUPS 3
+extern "C" __global__ void __launch_bounds__(PARTS_THREADS) normed_matmul(
+    const bf16* __restrict__ normed, const WT* __restrict__ W, const float* __restrict__ scale, const float* __restrict__ bias, int gelu,
+    bf16* __restrict__ y, int T, int N, const int* __restrict__ only_last) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    constexpr int K = MODEL_C, chunks = K / TILE_K, share = chunks / K_PARTS;
+    static_assert(chunks % K_PARTS == 0, "normed_matmul gives every part as many of K's chunks");
+    bf16* xs = reinterpret_cast<bf16*>(smem);
+    unsigned char* ws = smem + TILE_M * LN_STRIDE * 2;
+    const RowTile rows = row_tile(only_last, T);
+    const int n0 = blockIdx.x * TILE_N, part = threadIdx.x / THREADS, warp = (threadIdx.x >> 5) % WARPS;
+    for (int c = 0; c < chunks; c++) stage_weights<PARTS_THREADS>(ws + c * W_STAGE_BYTES, W, K, n0, c * TILE_K);
+    commit_copies();
+    const Columns cols(scale, bias, n0, warp);
+    wait_for_previous_kernel();
+    allow_next_kernel();
+    // Group g: chunks [first(g), first(g + 1)) of every part's share.
+    const auto first = [&](int g) { return g * share / ROW_GROUPS; };
+    for (int g = 0; g < ROW_GROUPS; g++) {
+        for (int p = 0; p < K_PARTS; p++)
+            for (int c = p * share + first(g); c < p * share + first(g + 1); c++)
+                stage_activations<PARTS_THREADS>(xs + c * TILE_K, normed, rows.end, K, rows.m0, c * TILE_K, LN_STRIDE);
+        commit_copies();
+    }
+    float acc[2][2][4] = {};
+    for (int g = 0; g < ROW_GROUPS; g++) {
+        await_copies_at_most(ROW_GROUPS - 1 - g); // the weights' group and the rows' groups up to g
+        __syncthreads();
+        for (int c = part * share + first(g); c < part * share + first(g + 1); c++)
+            multiply_chunk(acc, xs + warp_row(warp) * LN_STRIDE + c * TILE_K, LN_STRIDE, ws + c * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
+    }
+    // The other parts' sums to part 0 through the used-up weight stages (16 floats a thread, K_PARTS - 1 parts: at
+    // most 48 KB), lane-major so that a warp's stores hit 32 banks.
+    __syncthreads();
+    float* handed = reinterpret_cast<float*>(ws);
+    const int slot = threadIdx.x % THREADS;
+    if (part > 0) {
+#pragma unroll
+        for (int i = 0; i < 2; i++)
+#pragma unroll
+            for (int j = 0; j < 2; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) handed[(((part - 1) * 2 + i) * 2 + j) * 4 * THREADS + e * THREADS + slot] = acc[i][j][e];
+    }
+    __syncthreads();
+    if (part > 0) return;
+    for (int p = 1; p < K_PARTS; p++)
+#pragma unroll
+        for (int i = 0; i < 2; i++)
+#pragma unroll
+            for (int j = 0; j < 2; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) acc[i][j][e] += handed[(((p - 1) * 2 + i) * 2 + j) * 4 * THREADS + e * THREADS + slot];
+    each_output(acc, cols, rows.end, rows.m0, n0, warp, [&](int row, int col, float v0, float v1) {
+        if (gelu) {
+            v0 = gelu_tanh(v0);
+            v1 = gelu_tanh(v1);
+        }
+        *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
+    });
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
@@ -400,7 +479,7 @@ __device__ __forceinline__ void matmul_residual_tile(unsigned char* smem, const 
         multiply_chunk(acc, reinterpret_cast<const bf16*>(stage) + warp_row(warp) * A_STRIDE, A_STRIDE,
                        stage + A_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
-    each_output(acc, cols, T, m0, n0, [&](int row, int col, float v0, float v1) {
+    each_output(acc, cols, T, m0, n0, warp, [&](int row, int col, float v0, float v1) {
         const float pair[2] = {v0, v1};
         add_rows<2>(x + (size_t)row * N + col, pair);
     });
@@ -415,7 +494,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_residual(
     extern __shared__ __align__(16) unsigned char smem[];
     const RowTile rows = row_tile(only_last, T);
     matmul_weights(smem, W, K, blockIdx.x * TILE_N, blockIdx.z, gridDim.z);
-    const Columns cols(scale, blockIdx.z == 0 ? bias : nullptr, blockIdx.x * TILE_N); // the first split adds the bias
+    const Columns cols(scale, blockIdx.z == 0 ? bias : nullptr, blockIdx.x * TILE_N, threadIdx.x >> 5); // the first split adds the bias
     wait_for_previous_kernel();
     allow_next_kernel();
     matmul_residual_tile(smem, a, W, cols, x, rows.end, N, K, blockIdx.x * TILE_N, rows.m0, blockIdx.z, gridDim.z);
@@ -708,7 +787,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __gri
         const int columns = N / TILE_N;
         for (int t = me; t < columns * rows; t += blocks) {
             if (t != me) ln_matmul_weights(smem, W, (t % columns) * TILE_N);
-            ln_matmul_tile(smem, a.x, nullptr, LnParams(ln_w, ln_b), a.eps, W, Columns(scale, bias, (t % columns) * TILE_N), gelu, y, T, N,
+            ln_matmul_tile(smem, a.x, nullptr, LnParams(ln_w, ln_b), a.eps, W, Columns(scale, bias, (t % columns) * TILE_N, threadIdx.x >> 5), gelu, y, T, N,
                            (t % columns) * TILE_N, (t / columns) * TILE_M);
         }
     };
@@ -718,7 +797,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1) prefill_all(const __gri
         for (int t = me; t < columns * rows * splits; t += blocks) {
             const int n0 = (t % columns) * TILE_N, m0 = (t / columns % rows) * TILE_M, split = t / (columns * rows);
             if (t != me) matmul_weights(smem, W, K, n0, split, splits);
-            matmul_residual_tile(smem, in, W, Columns(scale, split == 0 ? bias : nullptr, n0), a.x, T, C, K, n0, m0, split, splits);
+            matmul_residual_tile(smem, in, W, Columns(scale, split == 0 ? bias : nullptr, n0, threadIdx.x >> 5), a.x, T, C, K, n0, m0, split, splits);
         }
     };
     const auto matmul_first = [&](const WT* W, int K, int splits) {

@@ -60,6 +60,38 @@ public class PrefillKernelsTests
         Assert.Contains($"'{value}'", e.Message);
     }
 
+    [Theory]
+    [InlineData("gpt2", false, 2, 2, 209920)]  // 64 rows x (768 + 8) bf16 and all 12 chunks' 64 x 144-byte stages
+    [InlineData("gpt2", true, 4, 4, 160768)]   // int8 stages: 64 x 80 bytes
+    [InlineData("gpt2", false, 1, 0, 209920)]  // one part: ln_matmul instead
+    [InlineData("gpt2-medium", false, 2, 0, 279552)] // every chunk of 1024 does not fit beside the rows
+    [InlineData("tiny", false, 4, 0, 35840)]         // 128 / 64 = 2 chunks: not a multiple of 4
+    public void The_products_from_normalised_rows_split_K_where_the_parts_divide_it_and_every_chunk_fits(string preset, bool int8, int asked, int parts, int shared)
+    {
+        var c = Presets.All[preset];
+        Assert.Equal(shared, PrefillKernels.NormedMatmulSharedBytes(c.NEmbd, int8));
+        Assert.Equal(parts, PrefillKernels.NormedParts(c.NEmbd, int8, H100.SharedBytesPerBlock, asked));
+    }
+
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("", 2)]
+    [InlineData("1", 1)]
+    [InlineData("4", 4)]
+    public void The_parts_come_from_the_environment_or_are_2(string? value, int parts) =>
+        Assert.Equal(parts, PrefillKernels.KParts(value));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5")]
+    [InlineData("two")]
+    public void Parts_outside_1_to_4_are_refused_by_name(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.KParts(value));
+        Assert.Contains(PrefillKernels.KPartsVariable, e.Message);
+        Assert.Contains($"'{value}'", e.Message);
+    }
+
     [Fact]
     public void Only_the_last_layer_computes_the_prompts_last_position_alone_past_its_keys_and_values()
     {
