@@ -15,6 +15,8 @@ internal static partial class CudaApi
     public const uint StreamNonBlocking = 1;
     public const int CaptureModeRelaxed = 2;
     public const uint EventDefault = 0;
+    // In stream capture a plain cudaEventRecord only orders the graph's nodes; this makes it an event record node.
+    public const uint EventRecordExternal = 1;
     public const uint HostAllocMapped = 2;
 
     [LibraryImport(Runtime)] public static partial int cudaStreamCreateWithFlags(out IntPtr stream, uint flags);
@@ -29,6 +31,7 @@ internal static partial class CudaApi
     [LibraryImport(Runtime)] public static partial int cudaGraphExecDestroy(IntPtr exec);
     [LibraryImport(Runtime)] public static partial int cudaEventCreateWithFlags(out IntPtr evt, uint flags);
     [LibraryImport(Runtime)] public static partial int cudaEventRecord(IntPtr evt, IntPtr stream);
+    [LibraryImport(Runtime)] public static partial int cudaEventRecordWithFlags(IntPtr evt, IntPtr stream, uint flags);
     [LibraryImport(Runtime)] public static partial int cudaEventSynchronize(IntPtr evt);
     [LibraryImport(Runtime)] public static partial int cudaEventElapsedTime(out float ms, IntPtr start, IntPtr end);
     [LibraryImport(Runtime)] public static partial int cudaEventDestroy(IntPtr evt);

@@ -110,6 +110,11 @@ public sealed class CudaEvent : IDisposable
 
     public void Record(CudaStream stream) => Check(cudaEventRecord(handle, stream.Handle), nameof(cudaEventRecord));
 
+    /// <summary>Records the event each time the graph being captured on <paramref name="stream"/> replays, so that
+    /// <see cref="ElapsedMs"/> can time between points inside it (a plain <see cref="Record"/> in capture records nothing).</summary>
+    public void RecordInGraph(CudaStream stream) =>
+        Check(cudaEventRecordWithFlags(handle, stream.Handle, EventRecordExternal), nameof(cudaEventRecordWithFlags));
+
     public void Synchronize() => Check(cudaEventSynchronize(handle), nameof(cudaEventSynchronize));
 
     /// <summary>GPU milliseconds from <paramref name="start"/> to <paramref name="end"/> (both recorded and completed).</summary>

@@ -90,11 +90,11 @@ static class PrefillCheck
         {
             using var graph = CudaGraph.Capture(stream, () =>
             {
-                events[0].Record(stream);
+                events[0].RecordInGraph(stream);
                 for (var i = 0; i < steps.Count; i++)
                 {
                     steps[i].Enqueue(stream.Handle);
-                    events[i + 1].Record(stream);
+                    events[i + 1].RecordInGraph(stream);
                 }
             });
             var us = new List<double>[steps.Count];
