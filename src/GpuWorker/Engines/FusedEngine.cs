@@ -137,7 +137,7 @@ public sealed class FusedEngine : IEngine
         decoder.ResetLayers();
         prefillKernels!.Enqueue(stream.Handle, positions, decoder.X, decoder.State, decoder.Seed);
         decoder.LmHead(stream.Handle);
-        decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
+        decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity, afterLmHead: true);
     }
 
     public void Prepare(SamplingSpec sampling)
@@ -196,7 +196,7 @@ public sealed class FusedEngine : IEngine
                 decoder.Seed.fill_(Sampling.Sampler.SeedValue(seed));
                 if (!torchPrefill!.TryRun(prompt, PrefillKey))
                     decoder.Logits.copy_(model.Prefill(Tokens(prompt, model.Device), cache));
-                decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity);
+                decoder.Sample(stream.Handle, sampling, ring.DevicePointer, ring.Capacity, afterLmHead: false);
             }
         return graphs[sampling];
     }

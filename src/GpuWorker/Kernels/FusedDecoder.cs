@@ -49,6 +49,7 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
     readonly Tensor history;
+    readonly Tensor blockBest;     // int64 [lm_head blocks]: each block's best logit as a sampler key
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
@@ -68,6 +69,7 @@ internal sealed class FusedDecoder : IDisposable
         State = I(3);
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
+        blockBest = I((c.VocabSize + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock, ScalarType.Int64);
     }
 
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
@@ -88,7 +90,7 @@ internal sealed class FusedDecoder : IDisposable
     {
         RunLayers(stream);
         LmHead(stream);
-        Sample(stream, sampling, ringDevicePointer, ringCapacity);
+        Sample(stream, sampling, ringDevicePointer, ringCapacity, afterLmHead: true);
     }
 
     /// <summary>Enqueues every layer for the token and position in State, leaving the last layer's output in X.</summary>
@@ -100,9 +102,12 @@ internal sealed class FusedDecoder : IDisposable
             LaunchLayersOneByOne(stream, perLayer!);
     }
 
-    /// <summary>Enqueues ln_f and the lm_head: Logits from the residual row in X (a step's last layer, or a prefill's last position).</summary>
+    /// <summary>
+    /// Enqueues ln_f and the lm_head: Logits from the residual row in X (a step's last layer, or a prefill's last
+    /// position), and each lm_head block's best logit as a sampler key, for the sampler's one-block draw.
+    /// </summary>
     public void LmHead(IntPtr stream) =>
-        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream);
+        gemv.Launch(stream, GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, blockBest);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)
@@ -128,9 +133,14 @@ internal sealed class FusedDecoder : IDisposable
         }
     }
 
-    /// <summary>Enqueues only the sampling kernel, over Logits (after a prefill wrote them).</summary>
-    public void Sample(IntPtr stream, SamplingSpec spec, IntPtr ringDevicePointer, int ringCapacity) =>
-        sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity);
+    /// <summary>
+    /// Enqueues only the sampling kernel, over Logits (after a prefill wrote them). <paramref name="afterLmHead"/>:
+    /// Logits come from <see cref="LmHead"/>, whose block keys the sampler may then use (not where they were copied in
+    /// from elsewhere, as from a prefill through TorchSharp).
+    /// </summary>
+    public void Sample(IntPtr stream, SamplingSpec spec, IntPtr ringDevicePointer, int ringCapacity, bool afterLmHead) =>
+        sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity,
+            afterLmHead ? blockBest : null, GemvKernel.LmHeadRowsPerBlock);
 
     void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream) =>
         gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k);
@@ -140,6 +150,6 @@ internal sealed class FusedDecoder : IDisposable
         sampler.Dispose();
         layers?.Dispose();
         perLayer?.Dispose();
-        foreach (var t in new[] { X, Logits, State, Seed, history }) t.Dispose();
+        foreach (var t in new[] { X, Logits, State, Seed, history, blockBest }) t.Dispose();
     }
 }

@@ -62,7 +62,7 @@ internal sealed class GemvKernel
     public static (string Name, (uint, uint, uint) Grid, uint Threads, uint SharedBytes) Shape(string kernel, int n, int k, int vectorElements, int multiprocessors)
     {
         var lmHead = kernel == LmHead;
-        var rowsPerBlock = lmHead ? 32 : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
+        var rowsPerBlock = lmHead ? LmHeadRowsPerBlock : Math.Clamp((n + multiprocessors - 1) / multiprocessors, 4, 16);
         var threads = lmHead ? 256u : 32u * (uint)rowsPerBlock;
         var sizes = lmHead ? LmHeadVectorsPerLane : VectorsPerLane;
         var perLane = (k / vectorElements + 31) / 32;
@@ -73,14 +73,21 @@ internal sealed class GemvKernel
         return ($"{kernel}_{size}", ((uint)((n + rowsPerBlock - 1) / rowsPerBlock), 1, 1), threads, (uint)shared);
     }
 
-    /// <summary>Enqueues y = <paramref name="kernel"/>(m, x) over an [n, k] matrix; returns the entry point it used.</summary>
+    /// <summary>The lm_head's rows a block (8 warps of 4 rows): the blocks whose best keys it writes for the sampler.</summary>
+    public const int LmHeadRowsPerBlock = 32;
+
+    /// <summary>
+    /// Enqueues y = <paramref name="kernel"/>(m, x) over an [n, k] matrix, and for the lm_head, where
+    /// <paramref name="blockBest"/> is set, each block's best logit as a sampler key (TokenSampler.Key) into it; returns
+    /// the entry point it used.
+    /// </summary>
     public string Launch(IntPtr stream, string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias,
-        float eps, Tensor y, int n, int k)
+        float eps, Tensor y, int n, int k, Tensor? blockBest = null)
     {
         var (name, grid, threads, shared) = Shape(kernel, n, k, vectorElements, multiprocessors);
         module.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
-            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k), shared,
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k).Ptr(Ptr(blockBest)), shared,
             kernel == LmHead ? LmHeadWindow(m.WeightPointer, m.Weight.NumberOfElements * m.Weight.ElementSize, lmHeadSetAside, maxWindowBytes) : null);
         return name;
     }

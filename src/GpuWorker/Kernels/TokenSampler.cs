@@ -12,11 +12,15 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class TokenSampler : IDisposable
 {
     internal const int MaxChunk = 2048;        // a chunk's keys fit sampling.cu's MAX_STAGED
+    const int MaxStaged = 4096, MaxChosen = 128; // sampling.cu's MAX_STAGED and MAX_CHOSEN
     const int MinBlocks = 32;
     const uint Threads = 512;                  // sampling.cu THREADS
 
     /// <summary>The constants above by their names in sampling.cu (a test holds them equal).</summary>
-    internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int> { ["THREADS"] = (int)Threads };
+    internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int>
+    {
+        ["THREADS"] = (int)Threads, ["MAX_STAGED"] = MaxStaged, ["MAX_CHOSEN"] = MaxChosen,
+    };
 
     readonly KernelModule module;
     readonly int vocabulary;
@@ -37,11 +41,43 @@ internal sealed class TokenSampler : IDisposable
     /// Enqueues one draw from <paramref name="logits"/>: reads the step from state[2] and the seed from
     /// <paramref name="seed"/>; writes the token to state[0], history[step] and, below ringCapacity, the host ring.
     /// </summary>
-    public void Launch(IntPtr stream, SamplingSpec spec, Tensor logits, Tensor seed, Tensor state, Tensor history, IntPtr ring, int ringCapacity) =>
-        module.Launch("sample_token", (blocks, 1, 1), Threads, stream, a => a
+    /// Where <paramref name="blockBest"/> holds the lm_head's best key of each block of <paramref name="rowsPerBlock"/>
+    /// logits and the draw can use them (<see cref="FromBlockBest"/>), one block draws from the best blocks' rows instead.
+    public void Launch(IntPtr stream, SamplingSpec spec, Tensor logits, Tensor seed, Tensor state, Tensor history, IntPtr ring, int ringCapacity,
+        Tensor? blockBest = null, int rowsPerBlock = 0)
+    {
+        var oneBlock = blockBest is not null && FromBlockBest(spec, vocabulary, rowsPerBlock);
+        module.Launch("sample_token", (oneBlock ? 1u : blocks, 1, 1), Threads, stream, a => a
             .Ptr(Pointers.Of(logits)).Int(vocabulary).Int(spec.Greedy ? 1 : 0).Float((float)(1.0 / spec.Temperature)).Int(spec.TopK)
             .Ptr(Pointers.Of(seed)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(history)).Ptr(ring).Int(ringCapacity)
-            .Ptr(Pointers.Of(candidates)).Ptr(Pointers.Of(counter)));
+            .Ptr(Pointers.Of(candidates)).Ptr(Pointers.Of(counter)).Ptr(oneBlock ? Pointers.Of(blockBest!) : IntPtr.Zero).Int(rowsPerBlock));
+    }
+
+    /// <summary>
+    /// Whether sampling.cu's one-block draw from the lm_head's block keys applies to <paramref name="spec"/> over
+    /// <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>: greedy, or top-k where the block
+    /// keys and the k best blocks' rows fit its shared memory; not the race over every token (no top-k), which needs
+    /// every logit's score.
+    /// </summary>
+    internal static bool FromBlockBest(SamplingSpec spec, int vocabulary, int rowsPerBlock)
+    {
+        if (rowsPerBlock <= 0) return false;
+        var blocks = (vocabulary + rowsPerBlock - 1) / rowsPerBlock;
+        if (blocks > MaxStaged) return false;
+        if (spec.Greedy) return true;
+        return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= MaxChosen && blocks + (long)spec.TopK * rowsPerBlock <= MaxStaged;
+    }
+
+    /// <summary>
+    /// common.cuh's make_key: the logit's order-preserving bits above the complemented token, so that a larger key is a
+    /// larger logit, ties going to the smaller token (the check computes the lm_head's block keys with it).
+    /// </summary>
+    internal static ulong Key(float logit, int token)
+    {
+        var u = BitConverter.SingleToUInt32Bits(logit);
+        var ordered = (u & 0x80000000u) != 0 ? ~u : u | 0x80000000u;
+        return ((ulong)ordered << 32) | (0xffffffffu - (uint)token);
+    }
 
     public void Dispose()
     {

@@ -196,3 +196,22 @@ __device__ __forceinline__ float gelu_tanh(float x) {
     const float k = 0.7978845608028654f;
     return 0.5f * x * (1.f + tanhf(k * (x + 0.044715f * x * x * x)));
 }
+
+// ---- sampler keys: the lm_head ranks its blocks by them, the sampler its candidates -----------------------------
+
+typedef unsigned long long Key; // 0 is no candidate: every real key is larger
+
+__device__ __forceinline__ unsigned int order_bits(float f) {
+    const unsigned int u = __float_as_uint(f);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+__device__ __forceinline__ float from_order_bits(unsigned int b) {
+    return __uint_as_float((b & 0x80000000u) ? (b & 0x7fffffffu) : ~b);
+}
+
+__device__ __forceinline__ Key make_key(float value, int token) {
+    return ((Key)order_bits(value) << 32) | (0xffffffffu - (unsigned int)token);
+}
+
+__device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (unsigned int)k); }

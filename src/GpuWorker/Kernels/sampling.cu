@@ -18,23 +18,7 @@
 #define MAX_HELD 4        // keys a thread holds in top_k_by_count: it takes up to MAX_HELD x THREADS keys
 #define MAX_ROUNDS 8      // a warp's share of top_k_by_count's pool: k up to WARPS x MAX_ROUNDS
 #define MAX_KEPT THREADS  // keys at or above top_k_by_count's bound it ranks, one a thread
-
-typedef unsigned long long Key; // 0 is no candidate: every real key is larger
-
-__device__ __forceinline__ unsigned int order_bits(float f) {
-    const unsigned int u = __float_as_uint(f);
-    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-
-__device__ __forceinline__ float from_order_bits(unsigned int b) {
-    return __uint_as_float((b & 0x80000000u) ? (b & 0x7fffffffu) : ~b);
-}
-
-__device__ __forceinline__ Key make_key(float value, int token) {
-    return ((Key)order_bits(value) << 32) | (0xffffffffu - (unsigned int)token);
-}
-
-__device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (unsigned int)k); }
+#define MAX_CHOSEN 128    // lm_head blocks the one-block draw takes rows from (TokenSampler.FromBlockBest: top_k at most)
 
 __device__ __forceinline__ float uniform01(unsigned long long seed, unsigned long long step, unsigned int i) {
     unsigned long long z = seed + 0x9E3779B97F4A7C15ull * (step * 0x100000001ull + i + 1);
@@ -180,13 +164,15 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
 extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const float* __restrict__ logits, int V, int greedy, float inv_temperature, int top_k,
     const unsigned long long* __restrict__ seed_ptr, int* __restrict__ state, int* __restrict__ history,
-    volatile int* __restrict__ host_ring, int ring_capacity, Key* __restrict__ candidates, unsigned int* __restrict__ counter) {
+    volatile int* __restrict__ host_ring, int ring_capacity, Key* __restrict__ candidates, unsigned int* __restrict__ counter,
+    const Key* __restrict__ block_best, int rows_per_block) {
     __shared__ Key keys[MAX_STAGED];
     __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
     __shared__ Key chosen, bound, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
     __shared__ unsigned int needed, written, count;
     __shared__ bool last;
+    __shared__ int chosen_blocks[MAX_CHOSEN];
     wait_for_previous_kernel();
     allow_next_kernel();
 
@@ -196,6 +182,76 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const int per_block = top_k_mode ? min(top_k, chunk) : 1;
     const int step = state[2];
     const unsigned long long seed = *seed_ptr;
+
+    // The race among the top k of `total` keys, key(i) the i-th (`staged`: the same keys in shared memory, or null): by
+    // counting where it applies (each kept key's thread races it), else over the keys at or above the radix select's
+    // threshold. Returns the token.
+    const auto race_top_k = [&](const Key* staged, auto key, int total) {
+        const auto race = [&](Key k) {
+            const int t = token_of(k);
+            return make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
+        };
+        Key best = 0;
+        const bool ranked = staged != nullptr && top_k_by_count(staged, total, top_k, pool, kept, &count, &bound, [&](int, Key k) { best = race(k); });
+        if (!ranked) {
+            const Key threshold = select_threshold(key, total, top_k, hist, &chosen, &needed);
+            for (int i = threadIdx.x; i < total; i += THREADS) {
+                const Key k = key(i);
+                if (k == 0 || k < threshold) continue;
+                const Key r = race(k);
+                best = r > best ? r : best;
+            }
+        }
+        return token_of(block_max(best, scratch));
+    };
+    // The token to the next step's input, the token history and the host's ring.
+    const auto finish = [&](int token) {
+        if (threadIdx.x != 0) return;
+        state[0] = token;
+        state[1] += 1;
+        state[2] = step + 1;
+        history[step] = token;
+        *counter = 0;
+        // A posted write over PCIe that reaches the host within a microsecond or so: no system fence, which would hold
+        // this thread, and so the grid's end and the next step, for the write's round trip.
+        if (step < ring_capacity) host_ring[step] = token;
+    };
+
+    // One block, from the lm_head's best key of each of its blocks of rows_per_block rows (block_best): the top k
+    // logits lie in the rows of the k blocks with the best keys (the k-th best block key is at most the k-th largest
+    // logit, and every logit at or above it is in one of those blocks), so the block ranks the blocks' keys, gathers
+    // the chosen blocks' rows, and races the top k among them: one selection over ~1,600 block keys and one over
+    // k x rows_per_block rows, where the path below has 32 blocks each select among its 1,571 logits, then a fence,
+    // an atomic and a last block's selection among their candidates. TokenSampler.FromBlockBest says where it applies.
+    if (block_best != nullptr) {
+        const int blocks = (V + rows_per_block - 1) / rows_per_block;
+        for (int i = threadIdx.x; i < blocks; i += THREADS) keys[i] = __ldcg(block_best + i);
+        if (threadIdx.x == 0) written = 0;
+        __syncthreads();
+        if (!top_k_mode) { // greedy: the best block key is the best logit's
+            Key best = 0;
+            for (int i = threadIdx.x; i < blocks; i += THREADS) best = keys[i] > best ? keys[i] : best;
+            finish(token_of(block_max(best, scratch)));
+            return;
+        }
+        const bool ranked = top_k_by_count(keys, blocks, top_k, pool, kept, &count, &bound,
+                                           [&](int rank, Key key) { chosen_blocks[rank] = token_of(key) / rows_per_block; });
+        if (!ranked) {
+            const Key threshold = select_threshold([&](int i) { return keys[i]; }, blocks, top_k, hist, &chosen, &needed);
+            for (int i = threadIdx.x; i < blocks; i += THREADS)
+                if (keys[i] >= threshold) chosen_blocks[atomicAdd(&written, 1u)] = i;
+        }
+        __syncthreads();
+        Key* rows = keys + blocks; // the chosen blocks' rows, after the block keys
+        const int total = top_k * rows_per_block;
+        for (int e = threadIdx.x; e < total; e += THREADS) {
+            const int t = chosen_blocks[e / rows_per_block] * rows_per_block + e % rows_per_block;
+            rows[e] = t < V ? make_key(__ldcg(logits + t), t) : 0;
+        }
+        __syncthreads();
+        finish(race_top_k(rows, [&](int i) { return rows[i]; }, total));
+        return;
+    }
 
     // Phase 1: this block's candidates. Greedy and the top-k set rank by logit; the race over every
     // token ranks by race score, so only the block's winner goes on.
@@ -235,47 +291,18 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     if (!last) return;
     __threadfence();
     const int total = gridDim.x * per_block;
-    int token;
     if (per_block == 1) {
         Key best = 0;
 #pragma unroll 4
         for (int i = threadIdx.x; i < total; i += THREADS) { const Key k = __ldcg(candidates + i); best = k > best ? k : best; }
-        token = token_of(block_max(best, scratch));
-    } else {
-        const bool staged = total <= MAX_STAGED;
-        if (staged) {
+        finish(token_of(block_max(best, scratch)));
+        return;
+    }
+    const bool staged = total <= MAX_STAGED;
+    if (staged) {
 #pragma unroll 8
-            for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
-        }
-        __syncthreads();
-        // The race among the top k: by counting where it applies (each kept key's thread races it), else over the
-        // keys at or above the radix select's threshold.
-        const auto race = [&](Key key) {
-            const int t = token_of(key);
-            return make_key(race_score(from_order_bits((unsigned int)(key >> 32)), inv_temperature, seed, step, t), t);
-        };
-        Key best = 0;
-        const bool ranked = staged && top_k_by_count(keys, total, top_k, pool, kept, &count, &bound, [&](int, Key key) { best = race(key); });
-        if (!ranked) {
-            const auto at = [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); };
-            const Key threshold = select_threshold(at, total, top_k, hist, &chosen, &needed);
-            for (int i = threadIdx.x; i < total; i += THREADS) {
-                const Key k = at(i);
-                if (k == 0 || k < threshold) continue;
-                const Key r = race(k);
-                best = r > best ? r : best;
-            }
-        }
-        token = token_of(block_max(best, scratch));
+        for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
     }
-    if (threadIdx.x == 0) {
-        state[0] = token;
-        state[1] += 1;
-        state[2] = step + 1;
-        history[step] = token;
-        *counter = 0;
-        // A posted write over PCIe that reaches the host within a microsecond or so: no system fence, which would hold
-        // this thread, and so the grid's end and the next step, for the write's round trip.
-        if (step < ring_capacity) host_ring[step] = token;
-    }
+    __syncthreads();
+    finish(race_top_k(staged ? keys : nullptr, [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); }, total));
 }

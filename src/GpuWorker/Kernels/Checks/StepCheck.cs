@@ -85,7 +85,7 @@ static class StepCheck
     /// <summary>
     /// What the lm_head and top-k sampling add to a timed step where the kernels overlap (each starts under the one before
     /// it), which their times alone do not show: the same steps from position 0 without the lm_head (the sampler then
-    /// draws from stale logits, the same work), and with the ladder's top-k sampling instead of greedy.
+    /// draws from stale logits and block keys, the same work), and with the ladder's top-k sampling instead of greedy.
     /// </summary>
     static (Timing WithoutLmHead, Timing TopK) StepParts(FusedDecoder decoder, CudaStream stream)
     {
@@ -96,7 +96,7 @@ static class StepCheck
             for (var i = 0; i < LaunchesPerGraph; i++)
             {
                 decoder.RunLayers(s);
-                decoder.Sample(s, greedy, IntPtr.Zero, 0);
+                decoder.Sample(s, greedy, IntPtr.Zero, 0, afterLmHead: true);
             }
         });
         decoder.Start(0);
