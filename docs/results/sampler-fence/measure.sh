@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine, after here: scripts/gpu-bundle, then
-#   scripts/variant nofence docs/results/untested-sampler-fence/no-system-fence.patch
+#   scripts/variant nofence docs/results/sampler-fence/no-system-fence.patch
 # and a call carrying .bundle and .variants that runs this script (~3 minutes with the machine's start): the sampling
 # check (every draw against softmax(top-k / T)), the step check with its top-50 share, and the orchestrator's decode and
 # TTFT (whose first token the same kernel writes), base against the sampler without its system fence, rounds alternated.

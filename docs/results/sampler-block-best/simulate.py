@@ -3,7 +3,7 @@ the rows of the k lm_head blocks (32 rows each) with the best block keys, whatev
 scales, rounded to make many ties, all equal, the best ones crowded into one block). Keys as common.cuh's make_key:
 (logit, -token), larger is better, so ties go to the smaller token.
 
-    python3 docs/results/untested-sampler-block-best/simulate.py
+    python3 docs/results/sampler-block-best/simulate.py
 """
 import random
 

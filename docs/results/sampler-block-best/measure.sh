@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine, after here: scripts/gpu-bundle, then
-#   scripts/variant best docs/results/untested-sampler-block-best/sampler-block-best.patch
+#   scripts/variant best docs/results/sampler-block-best/sampler-block-best.patch
 # and a call carrying .bundle and .variants that runs this script (~4 minutes with the machine's start): the sampling
 # check of the patch (both draws, every draw against softmax(top-k / T)), the gemv check (the lm_head with its block
 # keys), then the step check (greedy, and its lm_head and top-50 shares) and the orchestrator, base against the patch,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # On the GPU machine, after here: scripts/gpu-bundle, then
-#   scripts/variant groups2 docs/results/untested-prefill-ttft/normed-groups-2.patch
-#   scripts/variant groups6 docs/results/untested-prefill-ttft/normed-groups-6.patch
-#   scripts/variant kparts docs/results/untested-prefill-ttft/k-parts.patch
-#   scripts/variant graphs docs/results/untested-prefill-ttft/prefill-graphs.patch
-#   scripts/variant both docs/results/untested-prefill-ttft/k-parts.patch docs/results/untested-prefill-ttft/prefill-graphs.patch
+#   scripts/variant groups2 docs/results/prefill-ttft/normed-groups-2.patch
+#   scripts/variant groups6 docs/results/prefill-ttft/normed-groups-6.patch
+#   scripts/variant kparts docs/results/prefill-ttft/k-parts.patch
+#   scripts/variant graphs docs/results/prefill-ttft/prefill-graphs.patch
+#   scripts/variant both docs/results/prefill-ttft/k-parts.patch docs/results/prefill-ttft/prefill-graphs.patch
 # and a call carrying .bundle and .variants that runs this script (~9 minutes with the machine's start):
 # 1. the prefill check of k-parts.patch, bf16 and int8 (its correctness first), and of the base and 4 parts (bf16),
 #    each with the new in-chain line (each kind of launch's share of the prefill in its real order);
