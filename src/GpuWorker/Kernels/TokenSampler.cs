@@ -40,9 +40,9 @@ internal sealed class TokenSampler : IDisposable
     /// <summary>
     /// Enqueues one draw from <paramref name="logits"/>: reads the step from state[2] and the seed from
     /// <paramref name="seed"/>; writes the token to state[0], history[step] and, below ringCapacity, the host ring.
-    /// </summary>
     /// Where <paramref name="blockBest"/> holds the lm_head's best key of each block of <paramref name="rowsPerBlock"/>
     /// logits and the draw can use them (<see cref="FromBlockBest"/>), one block draws from the best blocks' rows instead.
+    /// </summary>
     public void Launch(IntPtr stream, SamplingSpec spec, Tensor logits, Tensor seed, Tensor state, Tensor history, IntPtr ring, int ringCapacity,
         Tensor? blockBest = null, int rowsPerBlock = 0)
     {
