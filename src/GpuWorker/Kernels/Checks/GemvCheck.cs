@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GptBench.GpuWorker.Kernels.Checks;
 
 /// <summary>`check-kernels gemv`: each matrix-vector product of a layer and the lm_head against TorchSharp, then timed with its weights rotated past L2.</summary>
-static class GemvCheck
+internal static class GemvCheck
 {
     public static int Run(Gpt2Config c, bool int8, CudaStream stream, TextWriter output)
     {
@@ -37,20 +37,43 @@ static class GemvCheck
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
-            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k);
+            // The lm_head also writes each block's best logit as a sampler key (the one-block draw's input); poisoned too.
+            var blockBest = kernel == GemvKernel.LmHead ? full((n + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock, -1L, ScalarType.Int64, device: CUDA) : null;
+            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k, blockBest);
             var name = launch(stream.Handle, m);
             stream.Synchronize();
             var error = RelativeError(y, reference);
-            var ok = error < 1e-4 && !y.isnan().any().item<bool>();
+            var keysDiffer = blockBest is null ? 0 : BlockKeysDiffering(y, blockBest);
+            var ok = error < 1e-4 && !y.isnan().any().item<bool>() && keysDiffer == 0;
 
             // Timing: enough weight copies that the rotation does not fit in L2.
             var copies = (int)Math.Clamp(Math.Ceiling(150e6 / m.Bytes), 1, LaunchesPerGraph);
             var rotation = Enumerable.Range(0, copies).Select(_ => FusedWeights.ToMatrix(randn(n, k, device: CUDA).mul_(0.05), int8)).ToList();
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s, rotation[i % copies]); });
             var bytes = m.Bytes + 4L * (k + 2 * n);
-            output.WriteLine(Line(ok, $"gemv {(int8 ? "int8" : "bf16")} {name} {n}x{k}", error, us, bytes));
+            var keys = blockBest is null ? "" : keysDiffer == 0 ? ", block keys exact" : $", {keysDiffer} block keys differ";
+            output.WriteLine(Line(ok, $"gemv {(int8 ? "int8" : "bf16")} {name} {n}x{k}{keys}", error, us, bytes));
             if (!ok) failed++;
         }
         return failed;
+    }
+
+    /// <summary>
+    /// How many of the lm_head's block keys differ from the best key (TokenSampler.Key) of their block's rows of the
+    /// logits it wrote: the keys must be exact, since the sampler draws from the rows of the best blocks alone.
+    /// </summary>
+    internal static int BlockKeysDiffering(Tensor logits, Tensor blockBest)
+    {
+        var y = logits.cpu().data<float>().ToArray();
+        var written = blockBest.cpu().data<long>().ToArray();
+        var differ = 0;
+        for (var b = 0; b < written.Length; b++)
+        {
+            var best = 0UL;
+            for (var row = b * GemvKernel.LmHeadRowsPerBlock; row < Math.Min(y.Length, (b + 1) * GemvKernel.LmHeadRowsPerBlock); row++)
+                best = Math.Max(best, TokenSampler.Key(y[row], row));
+            if ((ulong)written[b] != best) differ++;
+        }
+        return differ;
     }
 }
