@@ -79,6 +79,17 @@ internal sealed class TokenSampler : IDisposable
         return ((ulong)ordered << 32) | (0xffffffffu - (uint)token);
     }
 
+    /// <summary>
+    /// What the lm_head writes for the one-block draw, computed on the host: the best <see cref="Key"/> of each block of
+    /// <paramref name="rowsPerBlock"/> of <paramref name="logits"/> (the checks' reference).
+    /// </summary>
+    internal static ulong[] BlockKeys(IReadOnlyList<float> logits, int rowsPerBlock)
+    {
+        var keys = new ulong[(logits.Count + rowsPerBlock - 1) / rowsPerBlock];
+        for (var t = 0; t < logits.Count; t++) keys[t / rowsPerBlock] = Math.Max(keys[t / rowsPerBlock], Key(logits[t], t));
+        return keys;
+    }
+
     public void Dispose()
     {
         candidates.Dispose();

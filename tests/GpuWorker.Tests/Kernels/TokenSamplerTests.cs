@@ -28,4 +28,15 @@ public class TokenSamplerTests
     [InlineData(true, 0, 0, false)]        // no block keys
     public void The_one_block_draw_applies_to_greedy_and_small_top_k(bool greedy, int topK, int rowsPerBlock, bool applies) =>
         Assert.Equal(applies, TokenSampler.FromBlockBest(new SamplingSpec(greedy, 0.5, topK), 50257, rowsPerBlock));
+
+    [Fact]
+    public void Block_keys_are_each_blocks_best_logit_ties_to_the_smaller_row_and_a_short_last_block_its_own()
+    {
+        var logits = new float[70]; // blocks of 32: rows 0..31, 32..63 and a last block of 6
+        logits[3] = logits[17] = 5f;
+        logits[40] = 2f;
+        for (var t = 64; t < 70; t++) logits[t] = -3f;
+        logits[68] = -1f;
+        Assert.Equal([TokenSampler.Key(5f, 3), TokenSampler.Key(2f, 40), TokenSampler.Key(-1f, 68)], TokenSampler.BlockKeys(logits, 32));
+    }
 }

@@ -16,7 +16,8 @@ static class SamplingCheck
         using var scope = NewDisposeScope();
         using var sampler = new TokenSampler(V, CUDA);
         var logits = randn(V, device: CUDA).mul_(3);
-        var blockBest = BlockBestKeys(logits, rows);
+        var blockKeys = TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), rows); // as the lm_head writes them
+        var blockBest = tensor(blockKeys.Select(k => (long)k).ToArray(), device: CUDA);
         var state = zeros(3, ScalarType.Int32, device: CUDA);
         var seed = tensor(new long[] { 42 }, device: CUDA);
         var history = zeros(1 << 16, ScalarType.Int32, device: CUDA);
@@ -65,15 +66,5 @@ static class SamplingCheck
             }
         }
         return failed;
-    }
-
-    /// <summary>What the lm_head writes for the sampler: each block of <paramref name="rows"/> logits' best as a sampler key.</summary>
-    static Tensor BlockBestKeys(Tensor logits, int rows)
-    {
-        var values = logits.cpu().data<float>().ToArray();
-        var keys = new long[(values.Length + rows - 1) / rows];
-        for (var t = 0; t < values.Length; t++)
-            keys[t / rows] = (long)Math.Max((ulong)keys[t / rows], TokenSampler.Key(values[t], t));
-        return tensor(keys, device: CUDA);
     }
 }
