@@ -288,6 +288,19 @@ __device__ __forceinline__ void ln_matmul_weights(unsigned char* smem, const WT*
 // The group of chunk c of n split into `groups` runs as split_point does.
 __device__ __forceinline__ int group_of(int c, int n, int groups) { return ((c + 1) * groups - 1) / n; }
 
+// y [T, N] (bf16) = the outputs warp `warp` of the tile holds, through GELU where gelu is set: the end of the products
+// from LayerNorm rows (ln_matmul, normed_matmul).
+__device__ __forceinline__ void store_outputs(const float (&acc)[2][2][4], const Columns& cols, int gelu, bf16* y, int T, int N,
+                                              int m0, int n0, int warp) {
+    each_output(acc, cols, T, m0, n0, warp, [&](int row, int col, float v0, float v1) {
+        if (gelu) {
+            v0 = gelu_tanh(v0);
+            v1 = gelu_tanh(v1);
+        }
+        *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
+    });
+}
+
 // The tile's rows: normalised here from x, or (normed not null) copied from normed [T, C], already normalised.
 __device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float* x, const bf16* normed, const LnParams& ln, float eps,
                                                const WT* W, const Columns& cols, int gelu, bf16* y, int T, int N, int n0, int m0) {
@@ -318,13 +331,7 @@ __device__ __forceinline__ void ln_matmul_tile(unsigned char* smem, const float*
         multiply_chunk(acc, xs + warp_row(warp) * LN_STRIDE + c * TILE_K, LN_STRIDE,
                        ws + (c % LN_STAGES) * W_STAGE_BYTES + warp_col(warp) * W_STRIDE);
     }
-    each_output(acc, cols, T, m0, n0, warp, [&](int row, int col, float v0, float v1) {
-        if (gelu) {
-            v0 = gelu_tanh(v0);
-            v1 = gelu_tanh(v1);
-        }
-        *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
-    });
+    store_outputs(acc, cols, gelu, y, T, N, m0, n0, warp);
     __syncthreads(); // shared memory is free for what comes next
 }
 
@@ -428,13 +435,7 @@ extern "C" __global__ void __launch_bounds__(PARTS_THREADS) normed_matmul(
             for (int j = 0; j < 2; j++)
 #pragma unroll
                 for (int e = 0; e < 4; e++) acc[i][j][e] += handed[(((p - 1) * 2 + i) * 2 + j) * 4 * THREADS + e * THREADS + slot];
-    each_output(acc, cols, rows.end, rows.m0, n0, warp, [&](int row, int col, float v0, float v1) {
-        if (gelu) {
-            v0 = gelu_tanh(v0);
-            v1 = gelu_tanh(v1);
-        }
-        *reinterpret_cast<__nv_bfloat162*>(y + (size_t)row * N + col) = __floats2bfloat162_rn(v0, v1);
-    });
+    store_outputs(acc, cols, gelu, y, rows.end, N, rows.m0, n0, warp);
 }
 
 // ---- a product added into the residual stream --------------------------------------------------------------
