@@ -125,6 +125,15 @@ __device__ __forceinline__ void load_matrices(unsigned int (&r)[4], const void* 
                  : "memory");
 }
 
+// The same transposed: register i gets the transpose of matrix i (this lane: rows 2 (lane % 4) and the next of
+// column lane / 4), which is an mma B fragment of a row-major [k][n] tile.
+__device__ __forceinline__ void load_matrices_transposed(unsigned int (&r)[4], const void* p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"((unsigned int)__cvta_generic_to_shared(p))
+                 : "memory");
+}
+
 // acc (the warp's 32 x 16 outputs: 2 x 2 tiles of 16 x 8) += a[32 rows][TILE_K] . w[16 rows][TILE_K]^T, where a is
 // bf16 with rows a_stride apart and w a weight stage's first row of the warp. Fragment layouts as in the PTX ISA
 // for m16n8k16: lane = 4 g + t holds A (g, 2t..), (g + 8, 2t..), (g, 2t + 8..), (g + 8, 2t + 8..); B (2t.., g),
@@ -520,22 +529,43 @@ __device__ __forceinline__ unsigned int bf16x2(float lo, float hi) {
 // below T in the layer's cache (keys and values [H, positions, D] each), whatever `outputs`. Flash-attention style
 // on tensor cores: each warp takes 16 queries, scores a staged tile of keys with mma (q as A, k as B), keeps each
 // row's running max and sum (online softmax, rows spread over the 4 lanes of a quad) and adds p v with mma (p from
-// the score fragments, v staged transposed as B). With two KEY_GROUPS of warps the block's groups take alternate
+// the score fragments, v's B fragments read transposed from its staged rows by ldmatrix). With two KEY_GROUPS of warps the block's groups take alternate
 // tiles of keys (so a warp's chain of tiles is half as long), and the second group's partial softmax is merged into
 // the first's at the end.
 #define ATTENTION_THREADS(KEY_GROUPS) (32 * (KEY_GROUPS) * QUERIES / 16)
-// Its shared memory: the queries, then per key group a tile of keys and one of values transposed ([dimension][key]).
-#define ATTENTION_SHARED_BYTES(KEY_GROUPS) (2 * (QUERIES * KV_STRIDE + (KEY_GROUPS) * (KEYS * KV_STRIDE + HEAD_DIM * (KEYS + 8))))
+// Its shared memory: the queries, then per key group a tile of keys and one of values, each [key][dimension].
+#define ATTENTION_SHARED_BYTES(KEY_GROUPS) (2 * (QUERIES * KV_STRIDE + 2 * (KEY_GROUPS) * KEYS * KV_STRIDE))
 template <int KEY_GROUPS>
 __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, bf16* keys, bf16* values, bf16* out, int T, int outputs,
                                           int positions, int h, int q0) {
     constexpr int C = MODEL_C, THREADS_USED = ATTENTION_THREADS(KEY_GROUPS);
     bf16(*qs)[KV_STRIDE] = reinterpret_cast<bf16(*)[KV_STRIDE]>(smem);
     bf16(*ks)[KEYS][KV_STRIDE] = reinterpret_cast<bf16(*)[KEYS][KV_STRIDE]>(smem + 2 * QUERIES * KV_STRIDE);
-    bf16(*vt)[HEAD_DIM][KEYS + 8] = reinterpret_cast<bf16(*)[HEAD_DIM][KEYS + 8]>(smem + 2 * (QUERIES + KEY_GROUPS * KEYS) * KV_STRIDE);
+    bf16(*vs)[KEYS][KV_STRIDE] = reinterpret_cast<bf16(*)[KEYS][KV_STRIDE]>(smem + 2 * (QUERIES + KEY_GROUPS * KEYS) * KV_STRIDE);
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     constexpr int WARPS_PER_GROUP = QUERIES / 16;
     const int group = warp / WARPS_PER_GROUP, qw = warp % WARPS_PER_GROUP; // key group; which 16 queries
+    const int end = min(q0 + QUERIES, outputs); // keys [0, end)
+
+    // A chunk of KEY_GROUPS tiles of keys and values, this thread's share, in registers: each chunk is loaded while the
+    // one before is in use (the first while this block's cache entries are stored), so that no tile waits a trip to L2
+    // after the barrier before its use, as each did when it was loaded there.
+    constexpr int CHUNK = KEY_GROUPS * KEYS, PER_THREAD = CHUNK * HEAD_DIM / 8 / THREADS_USED;
+    static_assert(CHUNK * HEAD_DIM / 8 % THREADS_USED == 0, "every thread takes as many of a chunk's vectors");
+    uint4 kr[PER_THREAD], vr[PER_THREAD];
+    const auto load_chunk = [&](int k00) {
+#pragma unroll
+        for (int i = 0; i < PER_THREAD; i++) {
+            const int v = threadIdx.x + i * THREADS_USED, r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k00 + r;
+            kr[i] = vr[i] = make_uint4(0, 0, 0, 0);
+            if (p < end) {
+                const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
+                kr[i] = __ldcg(reinterpret_cast<const uint4*>(src + C));
+                vr[i] = __ldcg(reinterpret_cast<const uint4*>(src + 2 * C));
+            }
+        }
+    };
+    if (q0 < outputs) load_chunk(0);
 
     // This block's positions: keys and values into the cache, queries into shared memory.
     for (int v = threadIdx.x; v < QUERIES * HEAD_DIM / 8; v += THREADS_USED) {
@@ -566,23 +596,16 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
     float o[HEAD_DIM / 8][4] = {}; // the weighted values: rows g (0, 1) and g + 8 (2, 3), dimensions 8 n + 2 t (+1)
     float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f}; // per row; l is this lane's share of the row sum
     const float scale = 0.125f * 1.4426950408889634f; // 1 / sqrt(D), in log2 units for exp2f
-    const int end = min(q0 + QUERIES, outputs);      // keys [0, end)
-    for (int k00 = 0; k00 < end; k00 += KEY_GROUPS * KEYS) {
+    for (int k00 = 0; k00 < end; k00 += CHUNK) {
         __syncthreads(); // the previous keys are used up
-        for (int v = threadIdx.x; v < KEY_GROUPS * KEYS * HEAD_DIM / 8; v += THREADS_USED) {
-            const int r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k00 + r, tile = r / KEYS, row = r % KEYS;
-            uint4 k = make_uint4(0, 0, 0, 0), val = k;
-            if (p < end) {
-                const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
-                k = __ldcg(reinterpret_cast<const uint4*>(src + C));
-                val = __ldcg(reinterpret_cast<const uint4*>(src + 2 * C));
-            }
-            *reinterpret_cast<uint4*>(&ks[tile][row][d]) = k;
-            const bf16* vv = reinterpret_cast<const bf16*>(&val);
 #pragma unroll
-            for (int e = 0; e < 8; e++) vt[tile][d + e][row] = vv[e];
+        for (int i = 0; i < PER_THREAD; i++) {
+            const int v = threadIdx.x + i * THREADS_USED, r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), tile = r / KEYS, row = r % KEYS;
+            *reinterpret_cast<uint4*>(&ks[tile][row][d]) = kr[i];
+            *reinterpret_cast<uint4*>(&vs[tile][row][d]) = vr[i];
         }
         __syncthreads();
+        if (k00 + CHUNK < end) load_chunk(k00 + CHUNK); // the next chunk's trip to L2 under this one's products
         const int k0 = k00 + group * KEYS; // this group's tile
         if (row0 >= outputs || row0 + 15 < k0 || k0 >= end) continue; // warp-uniform: no query here, or every key is later
 
@@ -633,9 +656,12 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
                 }
             const unsigned int a[4] = {bf16x2(p[0][0], p[0][1]), bf16x2(p[0][2], p[0][3]), bf16x2(p[1][0], p[1][1]), bf16x2(p[1][2], p[1][3])};
 #pragma unroll
-            for (int n = 0; n < HEAD_DIM / 8; n++) {
-                const unsigned int b[2] = {bf16_pair(&vt[group][8 * n + g][16 * kk + 2 * t]), bf16_pair(&vt[group][8 * n + g][16 * kk + 2 * t + 8])};
-                mma(o[n], a, b);
+            for (int n = 0; n < HEAD_DIM / 8; n += 2) { // matrices: keys 16 kk.. and 16 kk + 8.. of dimensions 8 n.., then 8 n + 8..
+                unsigned int b[4];
+                load_matrices_transposed(b, &vs[group][16 * kk + ((lane >> 3) & 1) * 8 + (lane & 7)][8 * n + (lane >> 4) * 8]);
+                const unsigned int first[2] = {b[0], b[1]}, second[2] = {b[2], b[3]};
+                mma(o[n], a, first);
+                mma(o[n + 1], a, second);
             }
         }
     }
@@ -644,7 +670,7 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
     if constexpr (KEY_GROUPS > 1) {
         __syncthreads();
         float* spilled = reinterpret_cast<float*>(&ks[0][0][0]);    // o: HEAD_DIM / 8 x 4 values a lane
-        float* stats = reinterpret_cast<float*>(&vt[0][0][0]);      // m and l: 2 + 2 a lane
+        float* stats = reinterpret_cast<float*>(&vs[0][0][0]);      // m and l: 2 + 2 a lane
         constexpr int LANES = 32 * WARPS_PER_GROUP;
         const int slot = qw * 32 + lane;
         if (group == 1) {
