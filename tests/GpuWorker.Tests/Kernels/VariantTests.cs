@@ -2,7 +2,7 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 
 /// <summary>
 /// scripts/variant, which builds a gpu-ab variant from patches in a temporary worktree of HEAD: the kernel sources a
-/// patch changes land in the variant's folder, this working tree stays as it was, and bad arguments are refused.
+/// patch changes or adds land in the variant's folder, this working tree stays as it was, and bad arguments are refused.
 /// (A patch of host code also builds GpuWorker.dll; that takes a build, so it is not run here.)
 /// </summary>
 public sealed class VariantTests : IDisposable
@@ -32,6 +32,19 @@ public sealed class VariantTests : IDisposable
         Assert.Equal($"try={copy}", output.Trim());
         Assert.Equal("// a variant's change\n" + before, File.ReadAllText(copy));
         Assert.Equal(before, File.ReadAllText(Path.Combine(Repository.Root, Kernel)));
+    }
+
+    [Fact]
+    public void A_kernel_file_the_patch_adds_lands_there_too()
+    {
+        var patch = Path.Combine(dir, "new.patch");
+        File.WriteAllText(patch, "--- /dev/null\n+++ b/src/GpuWorker/Kernels/probe.cu\n@@ -0,0 +1 @@\n+// a new kernel\n");
+        var (exit, output, error) = Run("--out", dir, "try", patch);
+        Assert.True(exit == 0, error);
+        var copy = Path.Combine(dir, "try", "probe.cu");
+        Assert.Equal($"try={copy}", output.Trim());
+        Assert.Equal("// a new kernel\n", File.ReadAllText(copy));
+        Assert.False(File.Exists(Path.Combine(Repository.Root, "src/GpuWorker/Kernels/probe.cu")));
     }
 
     [Fact]
