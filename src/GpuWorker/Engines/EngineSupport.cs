@@ -16,7 +16,7 @@ static class EngineSupport
             throw new ArgumentException($"at least one new token is needed, got {newTokens}");
         if (prompt.Length + newTokens > config.NPositions)
             throw new ArgumentException($"{prompt.Length} prompt + {newTokens} new tokens exceed the context of {config.NPositions}");
-        var outside = Array.FindIndex(prompt, t => t < 0 || t >= config.VocabSize);
+        var outside = prompt.AsSpan().IndexOfAnyExceptInRange(0, config.VocabSize - 1); // vectorised: on the first token's path
         if (outside >= 0)
             throw new ArgumentException($"prompt token {prompt[outside]} is outside the vocabulary of {config.VocabSize}");
     }

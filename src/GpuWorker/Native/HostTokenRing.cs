@@ -23,7 +23,8 @@ public sealed class HostTokenRing : IDisposable
     /// <summary>Marks the first <paramref name="count"/> slots empty, before the work that fills them is enqueued.</summary>
     public void Clear(int count)
     {
-        for (var i = 0; i < count; i++) Volatile.Write(ref slots[i], Empty);
+        slots.AsSpan()[..count].Fill(Empty);
+        Thread.MemoryBarrier(); // the slots read empty before the launch that fills them is enqueued
     }
 
     /// <summary>Waits for slot <paramref name="index"/> to be written; a stream that failed or stalled past the timeout throws.</summary>

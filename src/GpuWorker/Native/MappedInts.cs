@@ -30,5 +30,8 @@ public sealed unsafe class MappedInts : IDisposable
         }
     }
 
+    /// <summary>All the values as one span: bulk writes (the framework's vectorised copy and fill), not a loop of indexer calls.</summary>
+    public Span<int> AsSpan() => new((void*)host, Length);
+
     public void Dispose() => Check(cudaFreeHost(host), nameof(cudaFreeHost));
 }

@@ -81,6 +81,7 @@ public sealed class EngineTests : IDisposable
         Assert.Contains("outside the vocabulary", Assert.Throws<ArgumentException>(() => engine.Generate([50257], 4, new SamplingSpec(), 0)).Message);
         // -1 too: the kernels' embedding would read before the table
         Assert.Contains("prompt token -1 is outside", Assert.Throws<ArgumentException>(() => engine.Generate([5, -1], 4, new SamplingSpec(), 0)).Message);
+        Assert.Single(engine.Generate([0, model.Config.VocabSize - 1], 1, new SamplingSpec(), 0)); // both ends of the vocabulary are in it
     }
 
     [Fact]
