@@ -229,16 +229,24 @@ internal sealed class PrefillKernels : IDisposable
     /// </summary>
     public void SetPrompt(ReadOnlySpan<int> tokens, int positions, long seed)
     {
-        if (tokens.Length == 0 || tokens.Length > positions || positions > MaxPositions)
-            throw new ArgumentOutOfRangeException(nameof(tokens), $"a prompt of {tokens.Length} tokens computed as {positions} positions (at most {MaxPositions})");
-        // Span copies, not a loop: this is on the first token's path, and the engine runs few requests, so its code
-        // mostly runs unoptimised (tier 0), where a loop of 128 indexer calls cost ~8 us (a probe of the seventeenth session).
-        var values = start.AsSpan();
+        WriteStart(start.AsSpan(), tokens, positions, seed);
+        Thread.MemoryBarrier(); // the writes leave this core before the launch that reads them is enqueued
+    }
+
+    /// <summary>
+    /// prefill.cu's Start in <paramref name="values"/>: [length, seed, tokens..., 0 up to <paramref name="positions"/>].
+    /// Span copies, not a loop: this is on the first token's path, and an engine serves few requests, so its code mostly
+    /// runs unoptimised (tier 0), where a loop of 128 indexer calls took ~8 us (a probe of the seventeenth session).
+    /// </summary>
+    internal static void WriteStart(Span<int> values, ReadOnlySpan<int> tokens, int positions, long seed)
+    {
+        var most = values.Length - TokensAt;
+        if (tokens.Length == 0 || tokens.Length > positions || positions > most)
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"a prompt of {tokens.Length} tokens computed as {positions} positions (at most {most})");
         values[0] = tokens.Length;
         values[1] = unchecked((int)(uint)seed);
         tokens.CopyTo(values[TokensAt..]);
         values[(TokensAt + tokens.Length)..(TokensAt + positions)].Clear();
-        Thread.MemoryBarrier(); // the writes leave this core before the launch that reads them is enqueued
     }
 
     /// <summary>

@@ -165,4 +165,23 @@ public class PrefillKernelsTests
         layer = layer[..layer.IndexOf("};")];
         Assert.Equal(PrefillKernels.PointersPerLayer, layer.Count(ch => ch == '*'));
     }
+
+    [Fact]
+    public void The_prompt_is_written_as_length_seed_and_tokens_padded_with_zeros_up_to_the_positions()
+    {
+        var values = Enumerable.Repeat(-7, 2 + 8).ToArray(); // a start that held an earlier, longer prompt
+        PrefillKernels.WriteStart(values, [5, 6, 7], positions: 6, seed: 0x1_2345_6789);
+        Assert.Equal([3, 0x2345_6789, 5, 6, 7, 0, 0, 0, -7, -7], values); // the seed's low 32 bits; nothing past the positions touched
+    }
+
+    [Theory]
+    [InlineData(0, 4)] // no tokens
+    [InlineData(5, 4)] // more tokens than positions
+    [InlineData(3, 9)] // more positions than the start holds
+    public void Prompts_that_do_not_fit_the_start_are_refused(int tokens, int positions)
+    {
+        var values = new int[2 + 8];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => PrefillKernels.WriteStart(values, new int[tokens], positions, seed: 1));
+        Assert.Contains($"a prompt of {tokens} tokens computed as {positions} positions (at most 8)", error.Message);
+    }
 }
