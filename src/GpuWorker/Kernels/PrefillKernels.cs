@@ -235,8 +235,8 @@ internal sealed class PrefillKernels : IDisposable
 
     /// <summary>
     /// prefill.cu's Start in <paramref name="values"/>: [length, seed, tokens..., 0 up to <paramref name="positions"/>].
-    /// Span copies, not a loop: this is on the first token's path, and an engine serves few requests, so its code mostly
-    /// runs unoptimised (tier 0), where a loop of 128 indexer calls took ~8 us (a probe of the seventeenth session).
+    /// Span copies, not a loop: this is on the first token's path, where a loop of 128 indexer calls took ~8 us (a probe
+    /// of the seventeenth session; an engine serves few requests, so its code likely still ran unoptimised, tier 0).
     /// </summary>
     internal static void WriteStart(Span<int> values, ReadOnlySpan<int> tokens, int positions, long seed)
     {
