@@ -107,7 +107,7 @@ internal sealed class FusedDecoder : IDisposable
     /// position), and each lm_head block's best logit as a sampler key, for the sampler's one-block draw.
     /// </summary>
     public void LmHead(IntPtr stream) =>
-        gemv.Launch(stream, GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, blockBest);
+        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream, blockBest);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)
@@ -142,8 +142,9 @@ internal sealed class FusedDecoder : IDisposable
         sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity,
             afterLmHead ? blockBest : null, GemvKernel.LmHeadRowsPerBlock);
 
-    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream) =>
-        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k);
+    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream,
+              Tensor? blockBest = null) =>
+        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k, blockBest);
 
     public void Dispose()
     {

@@ -553,10 +553,16 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
     constexpr int CHUNK = KEY_GROUPS * KEYS, PER_THREAD = CHUNK * HEAD_DIM / 8 / THREADS_USED;
     static_assert(CHUNK * HEAD_DIM / 8 % THREADS_USED == 0, "every thread takes as many of a chunk's vectors");
     uint4 kr[PER_THREAD], vr[PER_THREAD];
+    // Vector i of this thread's share: its row of the chunk and its first dimension.
+    const auto share_at = [&](int i) {
+        const int v = threadIdx.x + i * THREADS_USED;
+        return make_int2(v / (HEAD_DIM / 8), 8 * (v % (HEAD_DIM / 8)));
+    };
     const auto load_chunk = [&](int k00) {
 #pragma unroll
         for (int i = 0; i < PER_THREAD; i++) {
-            const int v = threadIdx.x + i * THREADS_USED, r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), p = k00 + r;
+            const int2 at = share_at(i);
+            const int p = k00 + at.x, d = at.y;
             kr[i] = vr[i] = make_uint4(0, 0, 0, 0);
             if (p < end) {
                 const bf16* src = qkv + (size_t)p * 3 * C + h * HEAD_DIM + d;
@@ -600,7 +606,8 @@ __device__ __forceinline__ void attention(unsigned char* smem, const bf16* qkv, 
         __syncthreads(); // the previous keys are used up
 #pragma unroll
         for (int i = 0; i < PER_THREAD; i++) {
-            const int v = threadIdx.x + i * THREADS_USED, r = v / (HEAD_DIM / 8), d = 8 * (v % (HEAD_DIM / 8)), tile = r / KEYS, row = r % KEYS;
+            const int2 at = share_at(i);
+            const int tile = at.x / KEYS, row = at.x % KEYS, d = at.y;
             *reinterpret_cast<uint4*>(&ks[tile][row][d]) = kr[i];
             *reinterpret_cast<uint4*>(&vs[tile][row][d]) = vr[i];
         }
