@@ -53,8 +53,12 @@ internal sealed class PrefillKernels : IDisposable
     /// </summary>
     public const string KPartsVariable = "GPTBENCH_PREFILL_K_PARTS";
 
-    /// <summary>The parts of normed_matmul's blocks: <paramref name="value"/> (the environment's), or 2 where it is unset.</summary>
-    public static int KParts(string? value) => WholeNumberSetting.Parse(KPartsVariable, value, 2, 1, 4, "1 (none), 2, 3 or 4 parts");
+    /// <summary>
+    /// The parts of normed_matmul's blocks: <paramref name="value"/> (the environment's), or 4 where it is unset (TTFT at
+    /// 128 tokens bf16 0.479..0.481 ms against 0.496..0.509 with 2, int8 alike; slower at 1024 positions, which the engine
+    /// leaves to TorchSharp: BENCHMARKS.md, eighteenth session).
+    /// </summary>
+    public static int KParts(string? value) => WholeNumberSetting.Parse(KPartsVariable, value, 4, 1, 4, "1 (none), 2, 3 or 4 parts");
 
     /// <summary>
     /// The parts normed_matmul runs with for this model (0: ln_matmul instead): <paramref name="parts"/> where there are

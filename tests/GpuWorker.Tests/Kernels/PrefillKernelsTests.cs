@@ -74,11 +74,11 @@ public class PrefillKernelsTests
     }
 
     [Theory]
-    [InlineData(null, 2)]
-    [InlineData("", 2)]
+    [InlineData(null, 4)]
+    [InlineData("", 4)]
     [InlineData("1", 1)]
-    [InlineData("4", 4)]
-    public void The_parts_come_from_the_environment_or_are_2(string? value, int parts) =>
+    [InlineData("2", 2)]
+    public void The_parts_come_from_the_environment_or_are_4(string? value, int parts) =>
         Assert.Equal(parts, PrefillKernels.KParts(value));
 
     [Theory]
