@@ -54,11 +54,13 @@ internal sealed class PrefillKernels : IDisposable
     public const string KPartsVariable = "GPTBENCH_PREFILL_K_PARTS";
 
     /// <summary>
-    /// The parts of normed_matmul's blocks: <paramref name="value"/> (the environment's), or 4 where it is unset (TTFT at
-    /// 128 tokens bf16 0.479..0.481 ms against 0.496..0.509 with 2, int8 alike; slower at 1024 positions, which the engine
-    /// leaves to TorchSharp: BENCHMARKS.md, eighteenth session).
+    /// The parts of normed_matmul's blocks: <paramref name="value"/> (the environment's), or where it is unset 4 for bf16
+    /// weights and 2 for int8. The engine runs them at 128 positions only (longer prompts go to TorchSharp), where TTFT
+    /// at 128 tokens measured, same call, bf16 4 parts 0.479..0.483 ms against 2 parts 0.486..0.509 (two machines), int8
+    /// 2 parts 0.476 against 4 parts 0.481..0.483 on one machine and alike on the other (BENCHMARKS.md, eighteenth session).
     /// </summary>
-    public static int KParts(string? value) => WholeNumberSetting.Parse(KPartsVariable, value, 4, 1, 4, "1 (none), 2, 3 or 4 parts");
+    public static int KParts(string? value, bool int8) =>
+        WholeNumberSetting.Parse(KPartsVariable, value, int8 ? 2 : 4, 1, 4, "1 (none), 2, 3 or 4 parts");
 
     /// <summary>
     /// The parts normed_matmul runs with for this model (0: ln_matmul instead): <paramref name="parts"/> where there are
@@ -106,7 +108,7 @@ internal sealed class PrefillKernels : IDisposable
         w = weights;
         this.keysAndValues = keysAndValues;
         lnStages = LnStages(c.NEmbd, w.Int8, maxShared);
-        normedParts = NormedParts(c.NEmbd, w.Int8, maxShared, KParts(Environment.GetEnvironmentVariable(KPartsVariable)));
+        normedParts = NormedParts(c.NEmbd, w.Int8, maxShared, KParts(Environment.GetEnvironmentVariable(KPartsVariable), w.Int8));
         module = KernelModule.Load("prefill.cu", weights.Define, $"MODEL_C={c.NEmbd}", $"LN_STAGES={lnStages}", $"K_PARTS={Math.Max(normedParts, 1)}");
         module.Reserve("ln_matmul", Threads, LnMatmulSharedBytes(c.NEmbd, w.Int8, lnStages));
         if (normedParts > 0) module.Reserve("normed_matmul", (uint)normedParts * Threads, NormedMatmulSharedBytes(c.NEmbd, w.Int8));

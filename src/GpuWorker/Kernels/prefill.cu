@@ -386,7 +386,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) prefill_layernorm(
 // ldmatrix feeding each mma (Nsight Compute, BENCHMARKS.md, fifteenth session), two warps an SM sub-partition being
 // too few to hide it. The weights are copied before the wait (one group), the rows after it in ROW_GROUPS groups, each
 // holding the same share of every part's chunks, so that every part starts on the first. Compiled with -DK_PARTS
-// (PrefillKernels.KParts: 4 by default; 2, 3 or 4 divide GPT-2's 12 chunks of 64).
+// (PrefillKernels.KParts: 4 for bf16 and 2 for int8 by default; 2, 3 or 4 divide GPT-2's 12 chunks of 64).
 #ifndef K_PARTS
 #error "compile with -DK_PARTS (PrefillKernels.KParts)"
 #endif

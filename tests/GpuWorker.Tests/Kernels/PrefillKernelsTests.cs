@@ -74,12 +74,14 @@ public class PrefillKernelsTests
     }
 
     [Theory]
-    [InlineData(null, 4)]
-    [InlineData("", 4)]
-    [InlineData("1", 1)]
-    [InlineData("2", 2)]
-    public void The_parts_come_from_the_environment_or_are_4(string? value, int parts) =>
-        Assert.Equal(parts, PrefillKernels.KParts(value));
+    [InlineData(null, false, 4)]
+    [InlineData("", false, 4)]
+    [InlineData(null, true, 2)]
+    [InlineData("1", false, 1)]
+    [InlineData("2", false, 2)]
+    [InlineData("4", true, 4)]
+    public void The_parts_come_from_the_environment_or_are_4_for_bf16_and_2_for_int8(string? value, bool int8, int parts) =>
+        Assert.Equal(parts, PrefillKernels.KParts(value, int8));
 
     [Theory]
     [InlineData("0")]
@@ -87,7 +89,7 @@ public class PrefillKernelsTests
     [InlineData("two")]
     public void Parts_outside_1_to_4_are_refused_by_name(string value)
     {
-        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.KParts(value));
+        var e = Assert.Throws<ArgumentException>(() => PrefillKernels.KParts(value, int8: false));
         Assert.Contains(PrefillKernels.KPartsVariable, e.Message);
         Assert.Contains($"'{value}'", e.Message);
     }
