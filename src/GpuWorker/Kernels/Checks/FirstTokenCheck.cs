@@ -104,8 +104,8 @@ sealed class FirstTokens
             var totals = byPhase.Values.SelectMany(c => c).GroupBy(c => c.Key, c => c.Value).ToDictionary(g => g.Key, g => g.Sum());
             if (totals.Count == 0) return false;
             var (token, count) = totals.MaxBy(t => t.Value);
-            var others = totals.Values.Sum() - count;
-            return others * 20 <= totals.Values.Sum() && byPhase.Values.All(c => c.MaxBy(t => t.Value).Key == token);
+            var all = totals.Values.Sum();
+            return (all - count) * 20 <= all && byPhase.Values.All(c => c.MaxBy(t => t.Value).Key == token);
         }
     }
 
