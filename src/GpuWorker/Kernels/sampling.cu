@@ -98,13 +98,39 @@ __device__ Key select_threshold(KeyAt key, int n, int k, unsigned int* hist, Key
     return prefix; // the kept keys are exactly those >= prefix
 }
 
+// The keys of the n in shared memory (nonzero keys unique, zeros none) at or above bound b, each ranked by counting the
+// others above it: every key above a kept one is kept too, so where b is at most the k-th largest key the ranks below k
+// are exact, and out(rank, key) is called once for each of them, by one thread (rank 0 the largest). *count must be 0,
+// and stay unread by other code until the caller's next barrier; returns false, having called nothing, where more
+// than MAX_KEPT keys are kept. One block barrier; the caller's last one must follow its own reads of count.
+template <typename Out>
+__device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, unsigned int* count, Out out) {
+    for (int i = threadIdx.x; i < n; i += THREADS) {
+        const Key v = keys[i];
+        if (v != 0 && v >= b) {
+            const unsigned int at = atomicAdd(count, 1u);
+            if (at < MAX_KEPT) kept[at] = v;
+        }
+    }
+    __syncthreads();
+    const int survivors = (int)*count;
+    if (survivors > MAX_KEPT) return false;
+    if ((int)threadIdx.x < survivors) {
+        const Key v = kept[threadIdx.x];
+        int above = 0;
+        for (int j = 0; j < survivors; j++) above += kept[j] > v;
+        if (above < k) out(above, v);
+    }
+    return true;
+}
+
 // The k largest of the n keys in shared memory (nonzero keys unique, zeros none), without the radix select's passes of
 // four block barriers each: out(rank, key) is called once for each of them, by one thread, with its rank (0 the
 // largest); returns false, having called nothing, where this way does not apply (then the radix select). Each warp's R
 // largest keys (R = k / WARPS rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the
 // keys; the pool's k-th largest is at or below the keys' k-th largest, so only keys at or above it can be kept, and
-// usually few more than k are; each of those is ranked by counting the others above it (every key above a kept one
-// is kept too). Three block barriers; the caller's last one must follow its own reads of count and bound.
+// usually few more than k are: keep_and_rank ranks those. Three block barriers; the caller's last one must follow its
+// own reads of count and bound.
 template <typename Out>
 __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
     const int rounds = (k + WARPS - 1) / WARPS;
@@ -136,26 +162,7 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
         if (v != 0 && above == k - 1) *bound = v;
     }
     __syncthreads();
-    const Key b = *bound;
-#pragma unroll
-    for (int j = 0; j < MAX_HELD; j++) {
-        const int i = threadIdx.x + j * THREADS;
-        const Key v = i < n ? keys[i] : 0;
-        if (v != 0 && v >= b) {
-            const unsigned int at = atomicAdd(count, 1u);
-            if (at < MAX_KEPT) kept[at] = v;
-        }
-    }
-    __syncthreads();
-    const int survivors = (int)*count;
-    if (survivors > MAX_KEPT) return false;
-    if ((int)threadIdx.x < survivors) {
-        const Key v = kept[threadIdx.x];
-        int above = 0;
-        for (int j = 0; j < survivors; j++) above += kept[j] > v;
-        if (above < k) out(above, v);
-    }
-    return true;
+    return keep_and_rank(keys, n, k, *bound, kept, count, out);
 }
 
 // state: [0] current token (the next step's input), [1] its position, [2] the step counter.
@@ -169,7 +176,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     __shared__ Key keys[MAX_STAGED];
     __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
-    __shared__ Key chosen, bound, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
+    __shared__ Key chosen, bound, kth_block, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
     __shared__ unsigned int needed, written, count;
     __shared__ bool last;
     __shared__ int chosen_blocks[MAX_CHOSEN];
@@ -184,15 +191,22 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const unsigned long long seed = *seed_ptr;
 
     // The race among the top k of `total` keys, key(i) the i-th (`staged`: the same keys in shared memory, or null): by
-    // counting where it applies (each kept key's thread races it), else over the keys at or above the radix select's
-    // threshold. Returns the token.
-    const auto race_top_k = [&](const Key* staged, auto key, int total) {
+    // counting where it applies (each kept key's thread races it), from `known` (a key at most the k-th largest, with
+    // count zeroed; 0 where none is known) or else from top_k_by_count's pool, else over the keys at or above the radix
+    // select's threshold. Returns the token.
+    const auto race_top_k = [&](const Key* staged, auto key, int total, Key known) {
         const auto race = [&](Key k) {
             const int t = token_of(k);
             return make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
         };
         Key best = 0;
-        const bool ranked = staged != nullptr && top_k_by_count(staged, total, top_k, pool, kept, &count, &bound, [&](int, Key k) { best = race(k); });
+        const auto race_kept = [&](int, Key k) { best = race(k); };
+        bool ranked = false;
+        if (staged != nullptr && known != 0) {
+            ranked = keep_and_rank(staged, total, top_k, known, kept, &count, race_kept);
+            if (!ranked) __syncthreads(); // every thread has read count before top_k_by_count zeroes it
+        }
+        if (!ranked) ranked = staged != nullptr && top_k_by_count(staged, total, top_k, pool, kept, &count, &bound, race_kept);
         if (!ranked) {
             const Key threshold = select_threshold(key, total, top_k, hist, &chosen, &needed);
             for (int i = threadIdx.x; i < total; i += THREADS) {
@@ -220,13 +234,14 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     // One block, from the lm_head's best key of each of its blocks of rows_per_block rows (block_best): the top k
     // logits lie in the rows of the k blocks with the best keys (the k-th best block key is at most the k-th largest
     // logit, and every logit at or above it is in one of those blocks), so the block ranks the blocks' keys, gathers
-    // the chosen blocks' rows, and races the top k among them: one selection over ~1,600 block keys and one over
-    // k x rows_per_block rows, where the path below has 32 blocks each select among its 1,571 logits, then a fence,
-    // an atomic and a last block's selection among their candidates. TokenSampler.FromBlockBest says where it applies.
+    // the chosen blocks' rows, and races the top k among them: one selection over ~1,600 block keys, then a ranking of
+    // the rows at or above the k-th block key only, where the path below has 32 blocks each select among its 1,571
+    // logits, then a fence, an atomic and a last block's selection among their candidates. TokenSampler.FromBlockBest
+    // says where it applies.
     if (block_best != nullptr) {
         const int blocks = (V + rows_per_block - 1) / rows_per_block;
         for (int i = threadIdx.x; i < blocks; i += THREADS) keys[i] = __ldcg(block_best + i);
-        if (threadIdx.x == 0) written = 0;
+        if (threadIdx.x == 0) { written = 0; kth_block = 1; } // 1: every row, where no k-th block key is found (below)
         __syncthreads();
         if (!top_k_mode) { // greedy: the best block key is the best logit's
             Key best = 0;
@@ -234,14 +249,20 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             finish(token_of(block_max(best, scratch)));
             return;
         }
-        const bool ranked = top_k_by_count(keys, blocks, top_k, pool, kept, &count, &bound,
-                                           [&](int rank, Key key) { chosen_blocks[rank] = token_of(key) / rows_per_block; });
+        // The k-th best block key is at most the k-th largest logit's key: the rows at or above it hold the top k, and
+        // usually few more, so the race ranks those alone.
+        const bool ranked = top_k_by_count(keys, blocks, top_k, pool, kept, &count, &bound, [&](int rank, Key key) {
+            chosen_blocks[rank] = token_of(key) / rows_per_block;
+            if (rank == top_k - 1) kth_block = key;
+        });
         if (!ranked) {
             const Key threshold = select_threshold([&](int i) { return keys[i]; }, blocks, top_k, hist, &chosen, &needed);
             for (int i = threadIdx.x; i < blocks; i += THREADS)
                 if (keys[i] >= threshold) chosen_blocks[atomicAdd(&written, 1u)] = i;
+            if (threadIdx.x == 0) kth_block = threshold;
         }
         __syncthreads();
+        if (threadIdx.x == 0) count = 0; // for the race's keep_and_rank; top_k_by_count's last reads were before the barrier
         Key* rows = keys + blocks; // the chosen blocks' rows, after the block keys
         const int total = top_k * rows_per_block;
         for (int e = threadIdx.x; e < total; e += THREADS) {
@@ -249,7 +270,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             rows[e] = t < V ? make_key(__ldcg(logits + t), t) : 0;
         }
         __syncthreads();
-        finish(race_top_k(rows, [&](int i) { return rows[i]; }, total));
+        finish(race_top_k(rows, [&](int i) { return rows[i]; }, total, kth_block));
         return;
     }
 
@@ -304,5 +325,5 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         for (int i = threadIdx.x; i < total; i += THREADS) keys[i] = __ldcg(candidates + i);
     }
     __syncthreads();
-    finish(race_top_k(staged ? keys : nullptr, [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); }, total));
+    finish(race_top_k(staged ? keys : nullptr, [&](int i) { return staged ? keys[i] : __ldcg(candidates + i); }, total, 0));
 }
