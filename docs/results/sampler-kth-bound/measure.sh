@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Written in the nineteenth session, not yet run (the device time ran out): on the GPU machine, where the one-block
+# top-k draw's time goes. draw-stamps.patch (a probe, not to keep) has thread 0 take %globaltimer stamps between the
+# draw's phases and print them every 512th step, with the rows the race ranked. Here first: scripts/gpu-bundle;
+# scripts/variant drawstamps docs/results/sampler-kth-bound/draw-stamps.patch; carry .bundle and .variants.
+# 1. the sampling check (randn logits; its timed loop runs the draw as in the engine);
+# 2. a generation through the fused engine (GPT-2 shapes, seeded random weights), top-50 at T 0.5.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+S=.variants/drawstamps/sampling.cu # as scripts/variant prints it
+nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
+timeout 60 scripts/gpu-ab --rounds 1 stamps=$S -- check-kernels gpt2 sampling > $OUT/stamps-sampling.txt 2>&1; echo "sampling rc=$?"
+grep -E "one block|draw step" $OUT/stamps-sampling.txt | head -60 | cut -c1-200
+timeout 60 scripts/gpu-ab --rounds 1 stamps=$S -- generate --model gpt2 --prompt "hello" --tokens 1000 --engine fused --top-k 50 --temperature 0.5 > $OUT/stamps-generate.txt 2>&1; echo "generate rc=$?"
+grep -E "draw step" $OUT/stamps-generate.txt | head -10
+date -u
