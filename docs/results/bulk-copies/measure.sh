@@ -16,7 +16,7 @@ timeout 210 scripts/gpu-ab --rounds 2 base bulk=$B early=$E -- check-kernels gpt
 grep -E "^===|FAIL|positions 0..400|rror|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
 passed=()
 for v in bulk=$B early=$E; do
-  awk -v n="${v%%=*}" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|rror/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt && passed+=("$v")
+  awk -v n="${v%%=*}" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|Exception|rror:/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt && passed+=("$v")
 done
 echo "passed: ${passed[*]:-none}"
 if [ ${#passed[@]} -gt 0 ]; then

@@ -12,7 +12,7 @@ P=.variants/pairs/layers.cu,.variants/pairs/GpuWorker.dll
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 timeout 200 scripts/gpu-ab --rounds 2 base pairs=$P single=$P,GPTBENCH_LAYER_PAIRS=0 -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
 grep -E "^===|FAIL|positions 0..400|rror|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
-if awk '/^=== pairs/{p=1} /^=== /&&!/pairs/{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|rror/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt; then
+if awk '/^=== pairs/{p=1} /^=== /&&!/pairs/{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|Exception|rror:/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt; then
   timeout 110 scripts/gpu-ab --rounds 2 base pairs=$P -- run experiments/fused.yaml --db /tmp/pairs-ab.db --fresh --plain > $OUT/fused-ab.txt 2>&1; echo "fused rc=$?"
   grep -E "^===|done gpt2" $OUT/fused-ab.txt | sed 's/ eta.*//'
   cp /tmp/pairs-ab.db $OUT/ 2>/dev/null
