@@ -98,20 +98,18 @@ __device__ Key select_threshold(KeyAt key, int n, int k, unsigned int* hist, Key
     return prefix; // the kept keys are exactly those >= prefix
 }
 
-// The keys of the n in shared memory (nonzero keys unique, zeros none) at or above bound b, each ranked by counting the
-// others above it: every key above a kept one is kept too, so where b is at most the k-th largest key the ranks below k
-// are exact, and out(rank, key) is called once for each of them, by one thread (rank 0 the largest). *count must be 0,
-// and stay unread by other code until the caller's next barrier; returns false, having called nothing, where more
-// than MAX_KEPT keys are kept. One block barrier; the caller's last one must follow its own reads of count.
-template <typename Out>
-__device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, unsigned int* count, Out out) {
-    for (int i = threadIdx.x; i < n; i += THREADS) {
-        const Key v = keys[i];
-        if (v != 0 && v >= b) {
-            const unsigned int at = atomicAdd(count, 1u);
-            if (at < MAX_KEPT) kept[at] = v;
-        }
+// Key v into kept (counted in *count) where it is at or above bound b.
+__device__ __forceinline__ void keep_if_above(Key v, Key b, Key* kept, unsigned int* count) {
+    if (v != 0 && v >= b) {
+        const unsigned int at = atomicAdd(count, 1u);
+        if (at < MAX_KEPT) kept[at] = v;
     }
+}
+
+// The *count kept keys (after keep_if_above), each ranked by counting the others above it: out(rank, key) for those
+// ranked below k. False, having called nothing, where more than MAX_KEPT were kept. Its barrier orders the keeping.
+template <typename Out>
+__device__ bool rank_kept(const Key* kept, const unsigned int* count, int k, Out out) {
     __syncthreads();
     const int survivors = (int)*count;
     if (survivors > MAX_KEPT) return false;
@@ -124,12 +122,23 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
     return true;
 }
 
+// The keys of the n in shared memory (nonzero keys unique, zeros none) at or above bound b, each ranked by counting the
+// others above it: every key above a kept one is kept too, so where b is at most the k-th largest key the ranks below k
+// are exact, and out(rank, key) is called once for each of them, by one thread (rank 0 the largest). *count must be 0,
+// and stay unread by other code until the caller's next barrier; returns false, having called nothing, where more
+// than MAX_KEPT keys are kept. One block barrier; the caller's last one must follow its own reads of count.
+template <typename Out>
+__device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, unsigned int* count, Out out) {
+    for (int i = threadIdx.x; i < n; i += THREADS) keep_if_above(keys[i], b, kept, count);
+    return rank_kept(kept, count, k, out);
+}
+
 // The k largest of the n keys in shared memory (nonzero keys unique, zeros none), without the radix select's passes of
 // four block barriers each: out(rank, key) is called once for each of them, by one thread, with its rank (0 the
 // largest); returns false, having called nothing, where this way does not apply (then the radix select). Each warp's R
 // largest keys (R = k / WARPS rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the
 // keys; the pool's k-th largest is at or below the keys' k-th largest, so only keys at or above it can be kept, and
-// usually few more than k are: keep_and_rank ranks those. Three block barriers; the caller's last one must follow its
+// usually few more than k are, and are ranked as keep_and_rank does. Three block barriers; the caller's last one must follow its
 // own reads of count and bound.
 template <typename Out>
 __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
@@ -162,7 +171,13 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
         if (v != 0 && above == k - 1) *bound = v;
     }
     __syncthreads();
-    return keep_and_rank(keys, n, k, *bound, kept, count, out);
+    const Key b = *bound;
+#pragma unroll
+    for (int j = 0; j < MAX_HELD; j++) { // the keys this thread holds, the loop unrolled as before the nineteenth session
+        const int i = threadIdx.x + j * THREADS;
+        keep_if_above(i < n ? keys[i] : 0, b, kept, count);
+    }
+    return rank_kept(kept, count, k, out);
 }
 
 // state: [0] current token (the next step's input), [1] its position, [2] the step counter.
