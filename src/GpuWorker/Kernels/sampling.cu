@@ -138,8 +138,8 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
 // largest); returns false, having called nothing, where this way does not apply (then the radix select). Each warp's R
 // largest keys (R = k / WARPS rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the
 // keys; the pool's k-th largest is at or below the keys' k-th largest, so only keys at or above it can be kept, and
-// usually few more than k are, and are ranked as keep_and_rank does. Three block barriers; the caller's last one must follow its
-// own reads of count and bound.
+// usually few more than k are, and are ranked as keep_and_rank does. Three block barriers; the caller's last one must
+// follow its own reads of count and bound.
 template <typename Out>
 __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
     const int rounds = (k + WARPS - 1) / WARPS;
@@ -172,8 +172,9 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
     }
     __syncthreads();
     const Key b = *bound;
+    // The keys this thread holds, unrolled: measured 0.25..0.5 us faster than a strided loop (32-block top-50).
 #pragma unroll
-    for (int j = 0; j < MAX_HELD; j++) { // the keys this thread holds, the loop unrolled as before the nineteenth session
+    for (int j = 0; j < MAX_HELD; j++) {
         const int i = threadIdx.x + j * THREADS;
         keep_if_above(i < n ? keys[i] : 0, b, kept, count);
     }
