@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # On the GPU machine: the blocks that compute attention slices issue their down-projection's weight copy after their
-# MLP barrier arrival instead of after their slice (slice-copy-late.patch), against HEAD. Here first:
-# scripts/gpu-bundle; scripts/variant slicelate docs/results/slice-copy-late/slice-copy-late.patch; carry .bundle and
-# .variants.
-# 1. the step check and timing, base against slicelate, two rounds;
-# 2. if slicelate passed its check and its bf16 or int8 step beat base's: decode through the orchestrator, two rounds.
+# MLP barrier arrival instead of after their slice (slice-copy-late.patch), against HEAD; and slicewait, that with the
+# LayerNorm 2 of a slice block not waiting for that copy, only the down-projection (slice-copy-late-wait.patch on top).
+# Here first: scripts/gpu-bundle; scripts/variant slicelate docs/results/slice-copy-late/slice-copy-late.patch;
+# scripts/variant slicewait docs/results/slice-copy-late/slice-copy-late.patch
+# docs/results/slice-copy-late/slice-copy-late-wait.patch; carry .bundle and .variants.
+# 1. the step check and timing, base against slicelate and slicewait, two rounds;
+# 2. those that passed their check and beat base's bf16 or int8 step: decode through the orchestrator, two rounds.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-S=.variants/slicelate/layers.cu
+S=.variants/slicelate/layers.cu W=.variants/slicewait/layers.cu
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-timeout 120 scripts/gpu-ab --rounds 2 base slicelate=$S -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
+timeout 160 scripts/gpu-ab --rounds 2 base slicelate=$S slicewait=$W -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
 grep -E "^===|FAIL|positions 0..400|rror:|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
 step_sum() { awk -v n="$1" -v w="$2" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&$0 ~ "decode step "w" persistent layers positions"{for(i=2;i<=NF;i++) if($i=="us" && $(i-1)+0>0) s+=$(i-1)} END{print s+0}' $OUT/step-ab.txt; }
-faster=0
-if awk '$0 ~ "^=== slicelate "{p=1; next} /^=== /{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|Exception|rror:/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt; then
-  for w in bf16 int8; do awk -v a="$(step_sum slicelate $w)" -v b="$(step_sum base $w)" 'BEGIN{exit !(a > 0 && a < b)}' && faster=1; done
-fi
-echo "passed and faster: $faster"
-if [ $faster = 1 ]; then
-  timeout 90 scripts/gpu-ab --rounds 2 base slicelate=$S -- run experiments/fused.yaml --db /tmp/slicelate-ab.db --fresh --plain > $OUT/fused-ab.txt 2>&1; echo "fused rc=$?"
+passed=()
+for v in slicelate=$S slicewait=$W; do
+  n="${v%%=*}"
+  awk -v n="$n" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|Exception|rror:/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt || continue
+  faster=0
+  for w in bf16 int8; do awk -v a="$(step_sum "$n" $w)" -v b="$(step_sum base $w)" 'BEGIN{exit !(a > 0 && a < b)}' && faster=1; done
+  [ $faster = 1 ] && passed+=("$v")
+done
+echo "passed and faster: ${passed[*]:-none}"
+if [ ${#passed[@]} -gt 0 ]; then
+  timeout 130 scripts/gpu-ab --rounds 2 base "${passed[@]}" -- run experiments/fused.yaml --db /tmp/slicelate-ab.db --fresh --plain > $OUT/fused-ab.txt 2>&1; echo "fused rc=$?"
   grep -E "^===|done gpt2" $OUT/fused-ab.txt | sed 's/ eta.*//'
   cp /tmp/slicelate-ab.db $OUT/fused-ab.db 2>/dev/null
 fi

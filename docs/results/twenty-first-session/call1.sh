@@ -5,6 +5,8 @@
 # the one-block draw's top k from them), sampler-kth-bound/measure.sh (the one-block draw's phases stamped), bulk-copies/measure-rows.sh (the row
 # fills alone by bulk copy), then the engine ladder of HEAD where the card is an H100 (the README's table is an H100's).
 # Here first: scripts/gpu-bundle; scripts/variant slicelate docs/results/slice-copy-late/slice-copy-late.patch;
+# scripts/variant slicewait docs/results/slice-copy-late/slice-copy-late.patch
+# docs/results/slice-copy-late/slice-copy-late-wait.patch;
 # scripts/variant topkeys docs/results/block-top-keys/block-top-keys.patch;
 # scripts/variant drawstamps docs/results/sampler-kth-bound/draw-stamps.patch; scripts/variant rows
 # docs/results/bulk-copies/bulk-rows.patch; scripts/variant rowsearly docs/results/bulk-copies/bulk-rows-early.patch;
