@@ -49,7 +49,7 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor State { get; }   // int32 [token, position, step]
     public Tensor Seed { get; }    // int64 [1]
     readonly Tensor history;
-    readonly Tensor blockBest;     // int64 [lm_head blocks]: each block's best logit as a sampler key
+    readonly Tensor blockKeys;     // int64 [3 x lm_head blocks]: each block's best logits as sampler keys (TokenSampler.BlockKeys)
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
@@ -69,7 +69,7 @@ internal sealed class FusedDecoder : IDisposable
         State = I(3);
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
-        blockBest = I((c.VocabSize + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock, ScalarType.Int64);
+        blockKeys = I(TokenSampler.BlockKeysPerBlock * ((c.VocabSize + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock), ScalarType.Int64);
     }
 
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
@@ -107,7 +107,7 @@ internal sealed class FusedDecoder : IDisposable
     /// position), and each lm_head block's best logit as a sampler key, for the sampler's one-block draw.
     /// </summary>
     public void LmHead(IntPtr stream) =>
-        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream, blockBest);
+        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream, blockKeys);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)
@@ -140,17 +140,17 @@ internal sealed class FusedDecoder : IDisposable
     /// </summary>
     public void Sample(IntPtr stream, SamplingSpec spec, IntPtr ringDevicePointer, int ringCapacity, bool afterLmHead) =>
         sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity,
-            afterLmHead ? blockBest : null, GemvKernel.LmHeadRowsPerBlock);
+            afterLmHead ? blockKeys : null, GemvKernel.LmHeadRowsPerBlock);
 
     void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream,
-              Tensor? blockBest = null) =>
-        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k, blockBest);
+              Tensor? blockKeys = null) =>
+        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k, blockKeys);
 
     public void Dispose()
     {
         sampler.Dispose();
         layers?.Dispose();
         perLayer?.Dispose();
-        foreach (var t in new[] { X, Logits, State, Seed, history, blockBest }) t.Dispose();
+        foreach (var t in new[] { X, Logits, State, Seed, history, blockKeys }) t.Dispose();
     }
 }

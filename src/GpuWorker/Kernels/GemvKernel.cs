@@ -78,16 +78,16 @@ internal sealed class GemvKernel
 
     /// <summary>
     /// Enqueues y = <paramref name="kernel"/>(m, x) over an [n, k] matrix, and for the lm_head, where
-    /// <paramref name="blockBest"/> is set, each block's best logit as a sampler key (TokenSampler.Key) into it; returns
+    /// <paramref name="blockKeys"/> is set, each block's best logits as sampler keys into it (TokenSampler.BlockKeys); returns
     /// the entry point it used.
     /// </summary>
     public string Launch(IntPtr stream, string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias,
-        float eps, Tensor y, int n, int k, Tensor? blockBest = null)
+        float eps, Tensor y, int n, int k, Tensor? blockKeys = null)
     {
         var (name, grid, threads, shared) = Shape(kernel, n, k, vectorElements, multiprocessors);
         module.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
-            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k).Ptr(Ptr(blockBest)), shared,
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k).Ptr(Ptr(blockKeys)), shared,
             kernel == LmHead ? LmHeadWindow(m.WeightPointer, m.Weight.NumberOfElements * m.Weight.ElementSize, lmHeadSetAside, maxWindowBytes) : null);
         return name;
     }

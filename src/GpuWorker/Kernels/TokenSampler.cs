@@ -12,14 +12,15 @@ namespace GptBench.GpuWorker.Kernels;
 internal sealed class TokenSampler : IDisposable
 {
     internal const int MaxChunk = 2048;        // a chunk's keys fit sampling.cu's MAX_STAGED
-    const int MaxStaged = 4096, MaxChosen = 128; // sampling.cu's MAX_STAGED and MAX_CHOSEN
+    const int MaxStaged = 4800, MaxChosen = 128; // sampling.cu's MAX_STAGED and MAX_CHOSEN
+    internal const int BlockKeysPerBlock = 3;  // common.cuh's BLOCK_KEYS: the keys the lm_head writes for each of its blocks
     const int MinBlocks = 32;
     const uint Threads = 512;                  // sampling.cu THREADS
 
     /// <summary>The constants above by their names in sampling.cu (a test holds them equal).</summary>
     internal static readonly IReadOnlyDictionary<string, int> KernelDefines = new Dictionary<string, int>
     {
-        ["THREADS"] = (int)Threads, ["MAX_STAGED"] = MaxStaged, ["MAX_CHOSEN"] = MaxChosen,
+        ["THREADS"] = (int)Threads, ["MAX_STAGED"] = MaxStaged, ["MAX_CHOSEN"] = MaxChosen, ["BLOCK_KEYS"] = BlockKeysPerBlock,
     };
 
     readonly KernelModule module;
@@ -40,32 +41,36 @@ internal sealed class TokenSampler : IDisposable
     /// <summary>
     /// Enqueues one draw from <paramref name="logits"/>: reads the step from state[2] and the seed from
     /// <paramref name="seed"/>; writes the token to state[0], history[step] and, below ringCapacity, the host ring.
-    /// Where <paramref name="blockBest"/> holds the lm_head's best key of each block of <paramref name="rowsPerBlock"/>
-    /// logits and the draw can use them (<see cref="FromBlockBest"/>), one block draws from the best blocks' rows instead.
+    /// Where <paramref name="blockKeys"/> holds the lm_head's best <see cref="BlockKeysPerBlock"/> keys of each block of
+    /// <paramref name="rowsPerBlock"/> logits (<see cref="BlockKeys"/>) and the draw can use them (<see cref="FromBlockKeys"/>),
+    /// one block draws from those instead.
     /// </summary>
     public void Launch(IntPtr stream, SamplingSpec spec, Tensor logits, Tensor seed, Tensor state, Tensor history, IntPtr ring, int ringCapacity,
-        Tensor? blockBest = null, int rowsPerBlock = 0)
+        Tensor? blockKeys = null, int rowsPerBlock = 0)
     {
-        var oneBlock = blockBest is not null && FromBlockBest(spec, vocabulary, rowsPerBlock);
+        var oneBlock = blockKeys is not null && FromBlockKeys(spec, vocabulary, rowsPerBlock);
         module.Launch("sample_token", (oneBlock ? 1u : blocks, 1, 1), Threads, stream, a => a
             .Ptr(Pointers.Of(logits)).Int(vocabulary).Int(spec.Greedy ? 1 : 0).Float((float)(1.0 / spec.Temperature)).Int(spec.TopK)
             .Ptr(Pointers.Of(seed)).Ptr(Pointers.Of(state)).Ptr(Pointers.Of(history)).Ptr(ring).Int(ringCapacity)
-            .Ptr(Pointers.Of(candidates)).Ptr(Pointers.Of(counter)).Ptr(oneBlock ? Pointers.Of(blockBest!) : IntPtr.Zero).Int(rowsPerBlock));
+            .Ptr(Pointers.Of(candidates)).Ptr(Pointers.Of(counter)).Ptr(oneBlock ? Pointers.Of(blockKeys!) : IntPtr.Zero).Int(rowsPerBlock));
     }
 
     /// <summary>
     /// Whether sampling.cu's one-block draw from the lm_head's block keys applies to <paramref name="spec"/> over
-    /// <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>: greedy, or top-k where the block
-    /// keys and the k best blocks' rows fit its shared memory; not the race over every token (no top-k), which needs
-    /// every logit's score.
+    /// <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>: greedy, or top-k up to its
+    /// MAX_CHOSEN where the block keys fit its shared memory and number at least k, and where the k chosen keys fit it with
+    /// the rows of the blocks whose every key is among them (at most k / <see cref="BlockKeysPerBlock"/>); not the race
+    /// over every token (no top-k), which needs every logit's score.
     /// </summary>
-    internal static bool FromBlockBest(SamplingSpec spec, int vocabulary, int rowsPerBlock)
+    internal static bool FromBlockKeys(SamplingSpec spec, int vocabulary, int rowsPerBlock)
     {
-        if (rowsPerBlock <= 0) return false;
+        if (rowsPerBlock < BlockKeysPerBlock) return false;
         var blocks = (vocabulary + rowsPerBlock - 1) / rowsPerBlock;
-        if (blocks > MaxStaged) return false;
+        if ((long)BlockKeysPerBlock * blocks > MaxStaged) return false;
         if (spec.Greedy) return true;
-        return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= MaxChosen && blocks + (long)spec.TopK * rowsPerBlock <= MaxStaged;
+        var keys = BlockKeysPerBlock * (blocks - 1) + Math.Min(BlockKeysPerBlock, vocabulary - (blocks - 1) * rowsPerBlock); // the nonzero ones
+        return spec.TopK > 0 && spec.TopK <= keys && spec.TopK <= MaxChosen &&
+               spec.TopK + (long)(spec.TopK / BlockKeysPerBlock) * rowsPerBlock <= MaxStaged;
     }
 
     /// <summary>
@@ -80,13 +85,20 @@ internal sealed class TokenSampler : IDisposable
     }
 
     /// <summary>
-    /// What the lm_head writes for the one-block draw, computed on the host: the best <see cref="Key"/> of each block of
-    /// <paramref name="rowsPerBlock"/> of <paramref name="logits"/> (the checks' reference).
+    /// What the lm_head writes for the one-block draw, computed on the host (the checks' reference): for each block of
+    /// <paramref name="rowsPerBlock"/> of <paramref name="logits"/>, the best <see cref="BlockKeysPerBlock"/> of its rows'
+    /// <see cref="Key"/>s, largest first, 0 where the block has fewer rows.
     /// </summary>
     internal static ulong[] BlockKeys(IReadOnlyList<float> logits, int rowsPerBlock)
     {
-        var keys = new ulong[(logits.Count + rowsPerBlock - 1) / rowsPerBlock];
-        for (var t = 0; t < logits.Count; t++) keys[t / rowsPerBlock] = Math.Max(keys[t / rowsPerBlock], Key(logits[t], t));
+        var blocks = (logits.Count + rowsPerBlock - 1) / rowsPerBlock;
+        var keys = new ulong[BlockKeysPerBlock * blocks];
+        for (var b = 0; b < blocks; b++)
+        {
+            var best = Enumerable.Range(b * rowsPerBlock, Math.Min(rowsPerBlock, logits.Count - b * rowsPerBlock))
+                .Select(t => Key(logits[t], t)).OrderDescending().Take(BlockKeysPerBlock).ToArray();
+            best.CopyTo(keys, BlockKeysPerBlock * b);
+        }
         return keys;
     }
 

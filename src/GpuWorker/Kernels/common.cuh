@@ -215,3 +215,14 @@ __device__ __forceinline__ Key make_key(float value, int token) {
 }
 
 __device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (unsigned int)k); }
+
+// Keys the lm_head writes for each of its blocks: its rows' best BLOCK_KEYS, largest first (zeros where it has fewer rows),
+// from which sampling.cu's one-block draw takes the top k (TokenSampler.BlockKeys computes the same on the host).
+#define BLOCK_KEYS 3
+
+// The largest of the warp's keys, in every lane.
+__device__ __forceinline__ Key warp_max_key(Key v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, v, o); v = u > v ? u : v; }
+    return v;
+}

@@ -8,8 +8,9 @@
 //   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
 //   gemv_bias_residual + bias, added into the residual stream y in place (projections)
-//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp; where block_best is
-//                      set, also each block's best logit as a sampler key (common.cuh), for sampling.cu's one-block draw
+//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp; where block_keys is
+//                      set, also each block's best BLOCK_KEYS logits as sampler keys (common.cuh), for sampling.cu's
+//                      one-block draw
 // Launch with blockDim.x = 32 * warps (at most the entry point's bound) and K * 4 bytes of dynamic
 // shared memory (3 K * 4 with LayerNorm); K is a multiple of 16. The host sizes blocks so that each SM
 // gets about one: every block restages (and renormalises) x, so fewer, larger blocks read less of L2.
@@ -36,13 +37,13 @@ template <bool LN, int EPI, int ROWS, int MAXV>
 __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __restrict__ scale,
                                      const float* __restrict__ bias, const float* __restrict__ x,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
-                                     float* __restrict__ y, int N, int K, Key* __restrict__ block_best) {
+                                     float* __restrict__ y, int N, int K, Key* __restrict__ block_keys) {
     // Shared memory: x (then normalised x), and with LayerNorm its gain and bias: K floats each.
     extern __shared__ __align__(16) float xs[];
     float* gain = xs + K;
     float* shift = xs + 2 * K;
     __shared__ float scratch[32];
-    __shared__ Key best_of_warp[32];
+    __shared__ Key row_keys[32]; // the block's rows' keys, where block_keys is set (the lm_head's 8 warps x 4 rows)
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
     const int row0 = (blockIdx.x * warps + warp) * ROWS;
     const int vecs = K / VEC_ELEMS, quads = K / 4;
@@ -107,31 +108,39 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         if (first >= vecs) break;
         load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, first, lane);
     }
-    Key best = 0; // lane 0's rows' best key, where block_best is set
+    Key key[ROWS]; // lane 0's rows' keys, where block_keys is set
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
         const int row = row0 + r;
         float s = warp_sum(acc[r]);
-        if (lane != 0 || row >= N) continue;
+        if (lane != 0) continue;
         s = s * row_scale[r] + row_bias[r];
         if (EPI == EPI_BIAS_GELU) s = gelu_tanh(s);
-        y[row] = s;
-        if (block_best != nullptr) best = max(best, make_key(s, row));
+        if (row < N) y[row] = s;
+        key[r] = row < N ? make_key(s, row) : 0; // no row, no key
     }
-    if (block_best == nullptr) return;
-    if (lane == 0) best_of_warp[warp] = best;
+    // row_keys holds 32: GemvKernel launches the lm_head with 8 warps of 4 rows (the gemv check finds keys unwritten otherwise).
+    if (block_keys == nullptr || warps * ROWS > 32) return;
+    if (lane == 0)
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) row_keys[warp * ROWS + r] = key[r];
     __syncthreads();
-    if (threadIdx.x == 0) {
-        for (int w = 1; w < warps; w++) best = max(best, best_of_warp[w]);
-        block_best[blockIdx.x] = best;
+    if (warp != 0) return;
+    // The block's best BLOCK_KEYS, largest first: warp 0 takes the block's keys, one a lane, and the best of them in turn.
+    Key k = lane < warps * ROWS ? row_keys[lane] : 0;
+#pragma unroll
+    for (int j = 0; j < BLOCK_KEYS; j++) {
+        const Key top = warp_max_key(k);
+        if (k == top) k = 0; // keys are unique: only its holder's (or, with no keys left, zeros)
+        if (lane == 0) block_keys[(size_t)BLOCK_KEYS * blockIdx.x + j] = top;
     }
 }
 
 #define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV, THREADS)                                                              \
     extern "C" __global__ void __launch_bounds__(THREADS) NAME##_##MAXV(                                             \
         const WT* W, const float* scale, const float* bias, const float* x, const float* ln_w, const float* ln_b,   \
-        float eps, float* y, int N, int K, Key* block_best) {                                                        \
-        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K, block_best);                          \
+        float eps, float* y, int N, int K, Key* block_keys) {                                                        \
+        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K, block_keys);                          \
     }
 
 // The vector counts per lane the host may pick (GemvKernel.VectorsPerLane lists the same).

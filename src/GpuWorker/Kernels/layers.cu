@@ -766,7 +766,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them), the
-    // down-projection after the attention slice, the next layer's QKV as soon as the projection piece is used up
+    // down-projection after the attention slice (below), the next layer's QKV as soon as the projection piece is used up
     // (the MLP phase's grid barrier: its arrival is a block barrier), so it has the whole MLP phase to land
     // (measured: bf16 -3% a step; issued after the MLP's products instead while each 16-byte copy still cost a
     // division, it was the faster place). Layer l uses buffer l % 2 for QKV
@@ -831,8 +831,12 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         rows = row_constants(p, FC, fc_rows);
         const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
-        copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        wait_for_copies<2>(); // the projection piece
+        // A block with a slice is among the MLP barrier's last to arrive (BENCHMARKS.md, "The prefill's biases read
+        // before the wait ..."): it issues its down-projection's copy after its arrival instead, with the next layer's QKV
+        // (measured: decode bf16 +0.4..1.3%, int8 -0.7%; BENCHMARKS.md, twenty-first session).
+        if (!attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
+        if (attends) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
+        else wait_for_copies<2>();         // the projection piece (MLP up's and the down-projection's are more recent)
         if (piece.rows > 0) merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection<D>(buffer(other), piece, att, piece_scale, io);
@@ -841,6 +845,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
+        if (attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
         else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
         target += gridDim.x;

@@ -13,12 +13,13 @@
 #include "common.cuh"
 
 #define THREADS 512 // TokenSampler.Threads
-#define MAX_STAGED 4096 // a block's chunk of keys, or the candidates the last block copies, in shared memory
+#define MAX_STAGED 4800 // a block's chunk of keys, the candidates the last block copies, or GPT-2's 3 x 1,571 block keys
 #define WARPS (THREADS / 32)
-#define MAX_HELD 4        // keys a thread holds in top_k_by_count: it takes up to MAX_HELD x THREADS keys
+#define MAX_HELD 4        // keys a thread holds in top_k_by_count for a block's chunk: it takes up to MAX_HELD x THREADS
+#define BLOCK_HELD 10     // and for the one-block draw's block keys: GPT-2's 3 x 1,571 (TokenSampler.FromBlockKeys)
 #define MAX_ROUNDS 8      // a warp's share of top_k_by_count's pool: k up to WARPS x MAX_ROUNDS
 #define MAX_KEPT THREADS  // keys at or above top_k_by_count's bound it ranks, one a thread
-#define MAX_CHOSEN 128    // lm_head blocks the one-block draw takes rows from (TokenSampler.FromBlockBest: top_k at most)
+#define MAX_CHOSEN 128    // the one-block draw's top k at most (TokenSampler.FromBlockKeys)
 
 __device__ __forceinline__ float uniform01(unsigned long long seed, unsigned long long step, unsigned int i) {
     unsigned long long z = seed + 0x9E3779B97F4A7C15ull * (step * 0x100000001ull + i + 1);
@@ -34,8 +35,7 @@ __device__ __forceinline__ float race_score(float logit, float inv_temperature, 
 }
 
 __device__ Key block_max(Key v, Key* scratch) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, v, o); v = u > v ? u : v; }
+    v = warp_max_key(v);
     __syncthreads();
     if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = v;
     __syncthreads();
@@ -139,15 +139,15 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
 // largest keys (R = k / WARPS rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the
 // keys; the pool's k-th largest is at or below the keys' k-th largest, so only keys at or above it can be kept, and
 // usually few more than k are, and are ranked as keep_and_rank does. Three block barriers; the caller's last one must
-// follow its own reads of count and bound.
-template <typename Out>
+// follow its own reads of count and bound. A thread holds HELD keys: n up to HELD x THREADS.
+template <int HELD, typename Out>
 __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
     const int rounds = (k + WARPS - 1) / WARPS;
-    if (rounds > MAX_ROUNDS || n > MAX_HELD * THREADS) return false;
+    if (rounds > MAX_ROUNDS || n > HELD * THREADS) return false;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    Key held[MAX_HELD];
+    Key held[HELD];
 #pragma unroll
-    for (int j = 0; j < MAX_HELD; j++) {
+    for (int j = 0; j < HELD; j++) {
         const int i = threadIdx.x + j * THREADS;
         held[j] = i < n ? keys[i] : 0;
     }
@@ -155,11 +155,10 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
     for (int r = 0; r < rounds; r++) {
         Key top = 0;
 #pragma unroll
-        for (int j = 0; j < MAX_HELD; j++) top = held[j] > top ? held[j] : top;
+        for (int j = 0; j < HELD; j++) top = held[j] > top ? held[j] : top;
+        top = warp_max_key(top);
 #pragma unroll
-        for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, top, o); top = u > top ? u : top; }
-#pragma unroll
-        for (int j = 0; j < MAX_HELD; j++) if (held[j] == top) held[j] = 0; // keys are unique: only its holder's
+        for (int j = 0; j < HELD; j++) if (held[j] == top) held[j] = 0; // keys are unique: only its holder's
         if (lane == 0) pool[warp * rounds + r] = top;
     }
     __syncthreads();
@@ -174,7 +173,7 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
     const Key b = *bound;
     // The keys this thread holds, unrolled: measured 0.25..0.5 us faster than a strided loop (32-block top-50).
 #pragma unroll
-    for (int j = 0; j < MAX_HELD; j++) {
+    for (int j = 0; j < HELD; j++) {
         const int i = threadIdx.x + j * THREADS;
         keep_if_above(i < n ? keys[i] : 0, b, kept, count);
     }
@@ -188,14 +187,14 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const float* __restrict__ logits, int V, int greedy, float inv_temperature, int top_k,
     const unsigned long long* __restrict__ seed_ptr, int* __restrict__ state, int* __restrict__ history,
     volatile int* __restrict__ host_ring, int ring_capacity, Key* __restrict__ candidates, unsigned int* __restrict__ counter,
-    const Key* __restrict__ block_best, int rows_per_block) {
+    const Key* __restrict__ block_keys, int rows_per_block) {
     __shared__ Key keys[MAX_STAGED];
     __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
-    __shared__ Key chosen, bound, kth_block, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
-    __shared__ unsigned int needed, written, count;
+    __shared__ Key chosen, bound, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
+    __shared__ unsigned int needed, written, count, unsure_count;
     __shared__ bool last;
-    __shared__ int chosen_blocks[MAX_CHOSEN];
+    __shared__ Key top[MAX_CHOSEN], unsure[MAX_CHOSEN];
     wait_for_previous_kernel();
     allow_next_kernel();
 
@@ -206,15 +205,16 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const int step = state[2];
     const unsigned long long seed = *seed_ptr;
 
+    // Key k's race key: its score, and its token.
+    const auto race = [&](Key k) {
+        const int t = token_of(k);
+        return make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
+    };
     // The race among the top k of `total` keys, key(i) the i-th (`staged`: the same keys in shared memory, or null): by
     // counting where it applies (each kept key's thread races it), from `known` (a key at most the k-th largest, with
     // count zeroed; 0 where none is known) or else from top_k_by_count's pool, else over the keys at or above the radix
     // select's threshold. Returns the token.
     const auto race_top_k = [&](const Key* staged, auto key, int total, Key known) {
-        const auto race = [&](Key k) {
-            const int t = token_of(k);
-            return make_key(race_score(from_order_bits((unsigned int)(k >> 32)), inv_temperature, seed, step, t), t);
-        };
         Key best = 0;
         const auto race_kept = [&](int, Key k) { best = race(k); };
         bool ranked = false;
@@ -222,7 +222,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             ranked = keep_and_rank(staged, total, top_k, known, kept, &count, race_kept);
             if (!ranked) __syncthreads(); // every thread has read count before top_k_by_count zeroes it
         }
-        if (!ranked) ranked = staged != nullptr && top_k_by_count(staged, total, top_k, pool, kept, &count, &bound, race_kept);
+        if (!ranked) ranked = staged != nullptr && top_k_by_count<MAX_HELD>(staged, total, top_k, pool, kept, &count, &bound, race_kept);
         if (!ranked) {
             const Key threshold = select_threshold(key, total, top_k, hist, &chosen, &needed);
             for (int i = threadIdx.x; i < total; i += THREADS) {
@@ -247,46 +247,58 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         if (step < ring_capacity) host_ring[step] = token;
     };
 
-    // One block, from the lm_head's best key of each of its blocks of rows_per_block rows (block_best): the top k
-    // logits lie in the rows of the k blocks with the best keys (the k-th best block key is at most the k-th largest
-    // logit, and every logit at or above it is in one of those blocks), so the block ranks the blocks' keys, gathers
-    // the chosen blocks' rows, and races the top k among them: one selection over ~1,600 block keys, then a ranking of
-    // the rows at or above the k-th block key only, where the path below has 32 blocks each select among its 1,571
-    // logits, then a fence, an atomic and a last block's selection among their candidates. TokenSampler.FromBlockBest
-    // says where it applies.
-    if (block_best != nullptr) {
-        const int blocks = (V + rows_per_block - 1) / rows_per_block;
-        for (int i = threadIdx.x; i < blocks; i += THREADS) keys[i] = __ldcg(block_best + i);
-        if (threadIdx.x == 0) { written = 0; kth_block = 1; } // 1: every row, where no k-th block key is found (below)
+    // One block, from the best BLOCK_KEYS keys the lm_head wrote for each of its blocks of rows_per_block rows: one load
+    // of them all, then the top k of those, where the path below has 32 blocks each select among its 1,571 logits, then
+    // a fence, an atomic and a last block's selection among their candidates. A block's keys are its best rows', so the
+    // top k of all the blocks' keys are the top k logits unless a block holds more than BLOCK_KEYS of those, and then
+    // that block's last key is among the chosen. A block whose last key is chosen is unsure: its other rows are read and
+    // ranked with the chosen keys (rare: with the top 50 placed at random, 4 share a block of 32 rows once in ~17,000 steps).
+    // TokenSampler.FromBlockKeys says where this applies.
+    if (block_keys != nullptr) {
+        const int n = BLOCK_KEYS * ((V + rows_per_block - 1) / rows_per_block);
+        for (int i = threadIdx.x; i < n; i += THREADS) keys[i] = __ldcg(block_keys + i);
+        if (threadIdx.x == 0) { written = 0; unsure_count = 0; }
         __syncthreads();
         if (!top_k_mode) { // greedy: the best block key is the best logit's
             Key best = 0;
-            for (int i = threadIdx.x; i < blocks; i += THREADS) best = keys[i] > best ? keys[i] : best;
+            for (int i = threadIdx.x; i < n; i += THREADS) best = keys[i] > best ? keys[i] : best;
             finish(token_of(block_max(best, scratch)));
             return;
         }
-        // The k-th best block key is at most the k-th largest logit's key: the rows at or above it hold the top k, and
-        // usually few more, so the race ranks those alone.
-        const bool ranked = top_k_by_count(keys, blocks, top_k, pool, kept, &count, &bound, [&](int rank, Key key) {
-            chosen_blocks[rank] = token_of(key) / rows_per_block;
-            if (rank == top_k - 1) kth_block = key;
-        });
-        if (!ranked) {
-            const Key threshold = select_threshold([&](int i) { return keys[i]; }, blocks, top_k, hist, &chosen, &needed);
-            for (int i = threadIdx.x; i < blocks; i += THREADS)
-                if (keys[i] >= threshold) chosen_blocks[atomicAdd(&written, 1u)] = i;
-            if (threadIdx.x == 0) kth_block = threshold;
+        // The key of rank r into top, and raced; where it is its block's last, into unsure too.
+        Key best = 0;
+        const auto choose = [&](int rank, Key key) {
+            top[rank] = key;
+            const Key r = race(key);
+            best = r > best ? r : best;
+            if (key == keys[BLOCK_KEYS * (token_of(key) / rows_per_block) + BLOCK_KEYS - 1]) unsure[atomicAdd(&unsure_count, 1u)] = key;
+        };
+        if (!top_k_by_count<BLOCK_HELD>(keys, n, top_k, pool, kept, &count, &bound, choose)) {
+            const Key threshold = select_threshold([&](int i) { return keys[i]; }, n, top_k, hist, &chosen, &needed);
+            for (int i = threadIdx.x; i < n; i += THREADS)
+                if (keys[i] >= threshold) choose((int)atomicAdd(&written, 1u), keys[i]); // exactly top_k of them, in no order
         }
-        __syncthreads();
-        if (threadIdx.x == 0) count = 0; // for the race's keep_and_rank; top_k_by_count's last reads were before the barrier
-        Key* rows = keys + blocks; // the chosen blocks' rows, after the block keys
-        const int total = top_k * rows_per_block;
+        const Key winner = block_max(best, scratch); // its barriers follow every choice
+        const int unsure_blocks = (int)unsure_count;
+        if (unsure_blocks == 0) { // the chosen are the top k: the race is run
+            finish(token_of(winner));
+            return;
+        }
+        // The chosen keys and the unsure blocks' other rows (those below the block's last key), ranked from the least
+        // chosen key: it is at most the k-th largest logit, and every row at or above it is one of these.
+        Key least = top[0];
+        for (int r = 1; r < top_k; r++) least = top[r] < least ? top[r] : least;
+        const int total = top_k + unsure_blocks * rows_per_block;
         for (int e = threadIdx.x; e < total; e += THREADS) {
-            const int t = chosen_blocks[e / rows_per_block] * rows_per_block + e % rows_per_block;
-            rows[e] = t < V ? make_key(__ldcg(logits + t), t) : 0;
+            if (e < top_k) { keys[e] = top[e]; continue; }
+            const Key last_key = unsure[(e - top_k) / rows_per_block];
+            const int t = token_of(last_key) / rows_per_block * rows_per_block + (e - top_k) % rows_per_block;
+            const Key k = t < V ? make_key(__ldcg(logits + t), t) : 0;
+            keys[e] = k < last_key ? k : 0; // the block's keys down to its last are among the chosen already
         }
+        if (threadIdx.x == 0) count = 0;
         __syncthreads();
-        finish(race_top_k(rows, [&](int i) { return rows[i]; }, total, kth_block));
+        finish(race_top_k(keys, [&](int i) { return keys[i]; }, total, least));
         return;
     }
 
@@ -310,7 +322,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
         __syncthreads();
         // Exactly per_block keys, in rank order, where counting applies; else the radix select's threshold.
         const bool ranked = n > per_block &&
-                            top_k_by_count(keys, n, per_block, pool, kept, &count, &bound, [&](int rank, Key key) { mine[rank] = key; });
+                            top_k_by_count<MAX_HELD>(keys, n, per_block, pool, kept, &count, &bound, [&](int rank, Key key) { mine[rank] = key; });
         if (!ranked) {
             const Key threshold = n > per_block ? select_threshold([&](int i) { return keys[i]; }, n, per_block, hist, &chosen, &needed) : 1;
             for (int i = threadIdx.x; i < n; i += THREADS)

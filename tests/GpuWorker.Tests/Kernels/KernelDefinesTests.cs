@@ -42,9 +42,9 @@ public partial class KernelDefinesTests
     public void The_prefills_host_sizes_match_prefill_cu() => AssertMirrored(PrefillKernels.KernelDefines, Defines("prefill.cu"));
 
     [Fact]
-    public void The_samplers_host_sizes_match_sampling_cu()
+    public void The_samplers_host_sizes_match_sampling_cu_and_common_cuh()
     {
-        var kernel = Defines("sampling.cu");
+        var kernel = Defines("sampling.cu", "common.cuh");
         AssertMirrored(TokenSampler.KernelDefines, kernel);
         Assert.True(TokenSampler.MaxChunk <= kernel["MAX_STAGED"], "a block's chunk of logits must fit its staged keys");
     }

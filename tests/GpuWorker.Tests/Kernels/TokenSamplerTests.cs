@@ -20,23 +20,44 @@ public class TokenSamplerTests
 
     [Theory]
     [InlineData(true, 0, 32, true)]        // greedy: the best block key is the best logit's
-    [InlineData(false, 50, 32, true)]      // GPT-2's 1,571 block keys and 50 x 32 rows fit 4,096 staged keys
-    [InlineData(false, 78, 32, true)]      // 1,571 + 78 x 32 = 4,067
-    [InlineData(false, 79, 32, false)]     // 4,099: the multi-block draw
+    [InlineData(false, 50, 32, true)]      // GPT-2's 3 x 1,571 block keys fit 4,800 staged keys
+    [InlineData(false, 128, 32, true)]     // MAX_CHOSEN: 128 chosen keys and the rows of 42 blocks, 1,472
+    [InlineData(false, 129, 32, false)]    // the multi-block draw
     [InlineData(false, 1000, 32, false)]
     [InlineData(false, 0, 32, false)]      // the race over every token needs every logit's score
     [InlineData(true, 0, 0, false)]        // no block keys
-    public void The_one_block_draw_applies_to_greedy_and_small_top_k(bool greedy, int topK, int rowsPerBlock, bool applies) =>
-        Assert.Equal(applies, TokenSampler.FromBlockBest(new SamplingSpec(greedy, 0.5, topK), 50257, rowsPerBlock));
+    [InlineData(true, 0, 2, false)]        // blocks of fewer rows than keys
+    [InlineData(true, 0, 16, false)]       // 3 x 3,142 block keys do not fit
+    public void The_one_block_draw_applies_to_greedy_and_top_k_up_to_128(bool greedy, int topK, int rowsPerBlock, bool applies) =>
+        Assert.Equal(applies, TokenSampler.FromBlockKeys(new SamplingSpec(greedy, 0.5, topK), 50257, rowsPerBlock));
+
+    [Theory]
+    [InlineData(9, true)]   // 70 logits in blocks of 32: 3 keys each for rows 0..31, 32..63 and the last 6
+    [InlineData(10, false)] // more than the 9 keys the blocks have
+    public void The_one_block_draw_needs_at_least_k_block_keys(int topK, bool applies) =>
+        Assert.Equal(applies, TokenSampler.FromBlockKeys(new SamplingSpec(false, 0.5, topK), 70, 32));
+
+    [Theory]
+    [InlineData(2, true)]  // 65 logits: the last block has one row, so one key
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    public void A_short_last_block_adds_only_its_rows_keys(int topK, bool applies) =>
+        Assert.Equal(applies, TokenSampler.FromBlockKeys(new SamplingSpec(false, 0.5, topK), 65, 32));
 
     [Fact]
-    public void Block_keys_are_each_blocks_best_logit_ties_to_the_smaller_row_and_a_short_last_block_its_own()
+    public void Block_keys_are_each_blocks_best_three_largest_first_ties_to_the_smaller_row_and_zeros_past_its_rows()
     {
-        var logits = new float[70]; // blocks of 32: rows 0..31, 32..63 and a last block of 6
+        var logits = new float[66]; // blocks of 32: rows 0..31, 32..63 and a last block of 2
         logits[3] = logits[17] = 5f;
+        logits[9] = 4f;
+        for (var t = 32; t < 66; t++) logits[t] = -3f;
         logits[40] = 2f;
-        for (var t = 64; t < 70; t++) logits[t] = -3f;
-        logits[68] = -1f;
-        Assert.Equal([TokenSampler.Key(5f, 3), TokenSampler.Key(2f, 40), TokenSampler.Key(-1f, 68)], TokenSampler.BlockKeys(logits, 32));
+        logits[50] = -1f;
+        logits[65] = 7f;
+        Assert.Equal(
+            [TokenSampler.Key(5f, 3), TokenSampler.Key(5f, 17), TokenSampler.Key(4f, 9),
+             TokenSampler.Key(2f, 40), TokenSampler.Key(-1f, 50), TokenSampler.Key(-3f, 32),
+             TokenSampler.Key(7f, 65), TokenSampler.Key(-3f, 64), 0UL],
+            TokenSampler.BlockKeys(logits, 32));
     }
 }

@@ -37,13 +37,15 @@ internal static class GemvCheck
             if (kernel == "gemv_bias_residual") reference = reference.add(residual);
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
-            // The lm_head also writes each block's best logit as a sampler key (the one-block draw's input); poisoned too.
-            var blockBest = kernel == GemvKernel.LmHead ? full((n + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock, -1L, ScalarType.Int64, device: CUDA) : null;
-            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k, blockBest);
+            // The lm_head also writes each block's best logits as sampler keys (the one-block draw's input); poisoned too.
+            var blockKeys = kernel == GemvKernel.LmHead
+                ? full(TokenSampler.BlockKeysPerBlock * ((n + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock), -1L, ScalarType.Int64, device: CUDA)
+                : null;
+            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k, blockKeys);
             var name = launch(stream.Handle, m);
             stream.Synchronize();
             var error = RelativeError(y, reference);
-            var keysDiffer = blockBest is null ? 0 : BlockKeysDiffering(y, blockBest);
+            var keysDiffer = blockKeys is null ? 0 : BlockKeysDiffering(y, blockKeys);
             var ok = error < 1e-4 && !y.isnan().any().item<bool>() && keysDiffer == 0;
 
             // Timing: enough weight copies that the rotation does not fit in L2.
@@ -51,7 +53,7 @@ internal static class GemvCheck
             var rotation = Enumerable.Range(0, copies).Select(_ => FusedWeights.ToMatrix(randn(n, k, device: CUDA).mul_(0.05), int8)).ToList();
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) launch(s, rotation[i % copies]); });
             var bytes = m.Bytes + 4L * (k + 2 * n);
-            var keys = blockBest is null ? "" : keysDiffer == 0 ? ", block keys exact" : $", {keysDiffer} block keys differ";
+            var keys = blockKeys is null ? "" : keysDiffer == 0 ? ", block keys exact" : $", {keysDiffer} block keys differ";
             output.WriteLine(Line(ok, $"gemv {(int8 ? "int8" : "bf16")} {name} {n}x{k}{keys}", error, us, bytes));
             if (!ok) failed++;
         }
@@ -59,13 +61,13 @@ internal static class GemvCheck
     }
 
     /// <summary>
-    /// How many of the lm_head's block keys differ from the best key (TokenSampler.Key) of their block's rows of the
-    /// logits it wrote: the keys must be exact, since the sampler draws from the rows of the best blocks alone.
+    /// How many of the lm_head's block keys differ from those of its block's rows of the logits it wrote
+    /// (TokenSampler.BlockKeys), or are missing: the keys must be exact, since the sampler draws from them alone.
     /// </summary>
-    internal static int BlockKeysDiffering(Tensor logits, Tensor blockBest)
+    internal static int BlockKeysDiffering(Tensor logits, Tensor blockKeys)
     {
         var expected = TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), GemvKernel.LmHeadRowsPerBlock);
-        var written = blockBest.cpu().data<long>().ToArray();
-        return written.Where((key, b) => b >= expected.Length || (ulong)key != expected[b]).Count();
+        var written = blockKeys.cpu().data<long>().ToArray();
+        return written.Where((key, i) => i >= expected.Length || (ulong)key != expected[i]).Count() + Math.Max(0, expected.Length - written.Length);
     }
 }

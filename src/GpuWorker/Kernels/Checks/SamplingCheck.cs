@@ -15,20 +15,26 @@ static class SamplingCheck
         int V = c.VocabSize, rows = GemvKernel.LmHeadRowsPerBlock;
         using var scope = NewDisposeScope();
         using var sampler = new TokenSampler(V, CUDA);
-        var logits = randn(V, device: CUDA).mul_(3);
-        var blockKeys = TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), rows); // as the lm_head writes them
-        var blockBest = tensor(blockKeys.Select(k => (long)k).ToArray(), device: CUDA);
         var state = zeros(3, ScalarType.Int32, device: CUDA);
         var seed = tensor(new long[] { 42 }, device: CUDA);
         var history = zeros(1 << 16, ScalarType.Int32, device: CUDA);
         var failed = 0;
+        var spread = randn(V, device: CUDA).mul_(3);
+        // The first 64 rows (two of the lm_head's blocks) far above the rest (whose largest is ~13): those blocks hold
+        // the whole top 50, more than the keys the lm_head writes for a block, so the one-block draw must read their rows.
+        var clustered = spread.clone();
+        clustered.narrow(0, 0, 2 * rows).add_(20);
         // Both draws: 32 blocks over chunks of the logits, and one block from the lm_head's block keys (here computed
-        // on the host from the same logits) where that applies.
-        foreach (var fromBlocks in new[] { false, true })
+        // on the host from the same logits) where that applies; the clustered logits for the second only.
+        foreach (var (logits, fromBlocks, how) in new[]
+                 {
+                     (spread, false, ""), (spread, true, ", one block from the lm_head's block keys"),
+                     (clustered, true, ", one block from the lm_head's block keys, the top k clustered"),
+                 })
         {
-            var how = fromBlocks ? ", one block from the lm_head's block keys" : "";
+            var blockKeys = tensor(TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), rows).Select(k => (long)k).ToArray(), device: CUDA); // as the lm_head writes them
             Action<IntPtr, SamplingSpec> launch = (s, spec) =>
-                sampler.Launch(s, spec, logits, seed, state, history, IntPtr.Zero, 0, fromBlocks ? blockBest : null, rows);
+                sampler.Launch(s, spec, logits, seed, state, history, IntPtr.Zero, 0, fromBlocks ? blockKeys : null, rows);
 
             launch(stream.Handle, new SamplingSpec(Greedy: true));
             stream.Synchronize();
@@ -45,7 +51,7 @@ static class SamplingCheck
             foreach (var k in new[] { 50, 1000 })
             {
                 var spec = new SamplingSpec(Greedy: false, Temperature: 0.5, TopK: k);
-                if (fromBlocks && !TokenSampler.FromBlockBest(spec, V, rows)) continue;
+                if (fromBlocks && !TokenSampler.FromBlockKeys(spec, V, rows)) continue;
                 state.zero_();
                 for (var i = 0; i < draws; i++) launch(stream.Handle, spec);
                 stream.Synchronize();

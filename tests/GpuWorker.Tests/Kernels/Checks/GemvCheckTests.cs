@@ -16,7 +16,7 @@ public class GemvCheckTests
     static long[] KeysOf(float[] y) => TokenSampler.BlockKeys(y, 32).Select(k => (long)k).ToArray();
 
     [Fact]
-    public void Keys_that_are_each_blocks_best_logit_pass()
+    public void Keys_that_are_each_blocks_best_logits_pass()
     {
         var y = Logits();
         Assert.Equal(0, GemvCheck.BlockKeysDiffering(tensor(y), tensor(KeysOf(y))));
@@ -27,8 +27,15 @@ public class GemvCheckTests
     {
         var y = Logits();
         var keys = KeysOf(y);
-        keys[1] = (long)TokenSampler.Key(y[40], 40); // a row of its block, not its best
-        keys[2] = -1;                                 // the poison: never written
+        keys[1] = (long)TokenSampler.Key(y[40], 40); // block 0's second key: a row of another block
+        keys[5] = -1;                                 // block 1's third: the poison, never written
         Assert.Equal(2, GemvCheck.BlockKeysDiffering(tensor(y), tensor(keys)));
+    }
+
+    [Fact]
+    public void Keys_missing_at_the_end_are_counted()
+    {
+        var y = Logits();
+        Assert.Equal(3, GemvCheck.BlockKeysDiffering(tensor(y), tensor(KeysOf(y)[..^3])));
     }
 }
