@@ -69,7 +69,7 @@ internal sealed class TokenSampler : IDisposable
         if ((long)BlockKeysPerBlock * blocks > MaxStaged) return false;
         if (spec.Greedy) return true;
         var keys = BlockKeysPerBlock * (blocks - 1) + Math.Min(BlockKeysPerBlock, vocabulary - (blocks - 1) * rowsPerBlock); // the nonzero ones
-        return spec.TopK > 0 && spec.TopK <= keys && spec.TopK <= MaxChosen &&
+        return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= keys && spec.TopK <= MaxChosen &&
                spec.TopK + (long)(spec.TopK / BlockKeysPerBlock) * rowsPerBlock <= MaxStaged;
     }
 

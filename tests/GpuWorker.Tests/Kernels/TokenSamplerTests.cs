@@ -45,6 +45,10 @@ public class TokenSamplerTests
         Assert.Equal(applies, TokenSampler.FromBlockKeys(new SamplingSpec(false, 0.5, topK), 65, 32));
 
     [Fact]
+    public void Top_k_of_the_whole_vocabulary_is_the_race_over_every_token_not_the_one_block_draw() =>
+        Assert.False(TokenSampler.FromBlockKeys(new SamplingSpec(false, 0.5, 9), 9, 3)); // 3 keys for each of 3 blocks of 3 rows
+
+    [Fact]
     public void Block_keys_are_each_blocks_best_three_largest_first_ties_to_the_smaller_row_and_zeros_past_its_rows()
     {
         var logits = new float[66]; // blocks of 32: rows 0..31, 32..63 and a last block of 2
