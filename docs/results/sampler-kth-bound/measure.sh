@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Written in the nineteenth session, not yet run (the device time ran out): on the GPU machine, where the one-block
-# top-k draw's time goes. draw-stamps.patch (a probe, not to keep) has thread 0 take %globaltimer stamps between the
-# draw's phases and print them every 512th step, with the rows the race ranked. Here first: scripts/gpu-bundle;
-# scripts/variant drawstamps docs/results/sampler-kth-bound/draw-stamps.patch; carry .bundle and .variants.
+# On the GPU machine, where the one-block top-k draw's time goes, stamped by thread 0 between its phases and printed
+# every 512th step (a probe, not to keep). Written in the nineteenth session (draw-stamps.patch, for that draw, never
+# run); the twenty-first session's draw (../block-top-keys/) is stamped by draw-stamps-top-keys.patch: the block keys'
+# load, the selection, the race's block maximum, the finish. Here first: scripts/gpu-bundle; scripts/variant drawstamps
+# docs/results/sampler-kth-bound/draw-stamps-top-keys.patch; carry .bundle and .variants.
 # 1. the sampling check (randn logits; its timed loop runs the draw as in the engine);
 # 2. a generation through the fused engine (GPT-2 shapes, seeded random weights), top-50 at T 0.5.
 set -uo pipefail
