@@ -13,15 +13,7 @@ S=.variants/slicelate/layers.cu W=.variants/slicewait/layers.cu
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 timeout 160 scripts/gpu-ab --rounds 2 base slicelate=$S slicewait=$W -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
 grep -E "^===|FAIL|positions 0..400|rror:|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
-step_sum() { awk -v n="$1" -v w="$2" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&$0 ~ "decode step "w" persistent layers positions"{for(i=2;i<=NF;i++) if($i=="us" && $(i-1)+0>0) s+=$(i-1)} END{print s+0}' $OUT/step-ab.txt; }
-passed=()
-for v in slicelate=$S slicewait=$W; do
-  n="${v%%=*}"
-  awk -v n="$n" '$0 ~ "^=== "n" "{p=1; next} /^=== /{p=0} p&&/ok   decode step/{ok++} p&&/FAIL|Exception|rror:/{bad++} END{exit !(ok>0 && bad==0)}' $OUT/step-ab.txt || continue
-  faster=0
-  for w in bf16 int8; do awk -v a="$(step_sum "$n" $w)" -v b="$(step_sum base $w)" 'BEGIN{exit !(a > 0 && a < b)}' && faster=1; done
-  [ $faster = 1 ] && passed+=("$v")
-done
+mapfile -t passed < <(scripts/step-gate $OUT/step-ab.txt slicelate=$S slicewait=$W)
 echo "passed and faster: ${passed[*]:-none}"
 if [ ${#passed[@]} -gt 0 ]; then
   timeout 130 scripts/gpu-ab --rounds 2 base "${passed[@]}" -- run experiments/fused.yaml --db /tmp/slicelate-ab.db --fresh --plain > $OUT/fused-ab.txt 2>&1; echo "fused rc=$?"
