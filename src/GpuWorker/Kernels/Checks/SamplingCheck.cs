@@ -32,9 +32,11 @@ static class SamplingCheck
                      (clustered, true, ", one block from the lm_head's block keys, the top k clustered"),
                  })
         {
-            var blockKeys = tensor(TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), rows).Select(k => (long)k).ToArray(), device: CUDA); // as the lm_head writes them
+            var blockKeys = fromBlocks // as the lm_head writes them
+                ? tensor(TokenSampler.BlockKeys(logits.cpu().data<float>().ToArray(), rows).Select(k => (long)k).ToArray(), device: CUDA)
+                : null;
             Action<IntPtr, SamplingSpec> launch = (s, spec) =>
-                sampler.Launch(s, spec, logits, seed, state, history, IntPtr.Zero, 0, fromBlocks ? blockKeys : null, rows);
+                sampler.Launch(s, spec, logits, seed, state, history, IntPtr.Zero, 0, blockKeys, rows);
 
             launch(stream.Handle, new SamplingSpec(Greedy: true));
             stream.Synchronize();
