@@ -3,7 +3,8 @@
 # last probe was written): draw-block-bound/measure.sh (the draw bounded by the blocks' best keys), then
 # lm-head-int8-stalls/measure.sh (Nsight Compute on the int8 and bf16 lm_head), then slice-copy-late/measure-again.sh
 # (the late copy's three rounds). Here first: scripts/gpu-bundle; scripts/variant blockbound
-# docs/results/draw-block-bound/draw-block-bound.patch; scripts/variant earlycopy
+# docs/results/draw-block-bound/draw-block-bound.patch; scripts/variant bbredux docs/results/draw-block-bound/draw-block-bound.patch
+# docs/results/draw-block-bound/warp-max-redux.patch; scripts/variant earlycopy
 # docs/results/slice-copy-late/early-copy.patch; carry .bundle and .variants. ~7 minutes; the device tool leaves logs out
 # when $OUT holds many files, so each script's key lines go to stdout too.
 set -uo pipefail
