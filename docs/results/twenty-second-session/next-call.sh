@@ -4,14 +4,9 @@
 # paired-rows/measure.sh (the products' two rows a warp on all its lanes), lm-head-three-blocks/measure.sh (the bf16
 # lm_head three blocks an SM), then
 # lm-head-int8-stalls/measure.sh (Nsight Compute on the int8 and bf16 lm_head), then slice-copy-late/measure-again.sh
-# (the late copy's three rounds). Here first: scripts/gpu-bundle; scripts/variant blockbound
-# docs/results/draw-block-bound/draw-block-bound.patch; scripts/variant bbredux docs/results/draw-block-bound/draw-block-bound.patch
-# docs/results/draw-block-bound/warp-max-redux.patch; scripts/variant lmh3
-# docs/results/lm-head-three-blocks/lm-head-three-blocks.patch; scripts/variant paired
-# docs/results/paired-rows/paired-rows.patch; scripts/variant earlycopy
-# docs/results/slice-copy-late/early-copy.patch; carry .bundle and .variants. ~12 minutes in all, so the later ones start
-# only while time is left (below) and wait for a second call otherwise; the device tool leaves logs out
-# when $OUT holds many files, so each script's key lines go to stdout too.
+# (the late copy's three rounds). Here first: prepare.sh (the bundle and the variants); carry .bundle and .variants.
+# ~12 minutes in all, so the later ones start only while time is left (below) and wait for a second call otherwise;
+# the device tool leaves logs out when $OUT holds many files, so each script's key lines go to stdout too.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$OUT
