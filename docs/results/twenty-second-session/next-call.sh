@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Written in the twenty-second session for the next one (its device time was spent on the pool's refusals before the
 # last probes were written): draw-block-bound/measure.sh (the draw bounded by the blocks' best keys),
-# twenty-second-session/layers-ab.sh (../paired-rows/, ../qkv-copy-after-pass/), lm-head-three-blocks/measure.sh (the bf16
+# layer-blocks/measure.sh (the layer kernel on 131 or 120 blocks), twenty-second-session/layers-ab.sh (../paired-rows/, ../qkv-copy-after-pass/), lm-head-three-blocks/measure.sh (the bf16
 # lm_head three blocks an SM), then
 # lm-head-int8-stalls/measure.sh (Nsight Compute on the int8 and bf16 lm_head), then slice-copy-late/measure-again.sh
 # (the late copy's three rounds). Here first: prepare.sh (the bundle and the variants); carry .bundle and .variants.
-# ~12 minutes in all, so the later ones start only while time is left (below) and wait for a second call otherwise;
+# ~15 minutes in all, so the later ones start only while time is left (below) and wait for a second call otherwise;
 # the device tool leaves logs out when $OUT holds many files, so each script's key lines go to stdout too.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$OUT
 # A script starts only while the call is young enough for it to end within the 600 s limit (its seconds at most).
-for m in draw-block-bound/measure.sh:0 twenty-second-session/layers-ab.sh:250 lm-head-three-blocks/measure.sh:380 lm-head-int8-stalls/measure.sh:300 slice-copy-late/measure-again.sh:420; do
+for m in draw-block-bound/measure.sh:0 layer-blocks/measure.sh:250 twenty-second-session/layers-ab.sh:330 lm-head-three-blocks/measure.sh:480 lm-head-int8-stalls/measure.sh:380 slice-copy-late/measure-again.sh:430; do
   latest=${m#*:} m=${m%:*}
   if [ $SECONDS -gt $latest ] && [ $latest -gt 0 ]; then echo "##### skipped $m at ${SECONDS}s"; continue; fi
   d="$ROOT/$(basename "$(dirname "$m")")"
