@@ -9,9 +9,5 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.."
 A=b131=.variants/blocks/GpuWorker.dll,GPTBENCH_LAYER_BLOCKS=131 B=b120=.variants/blocks/GpuWorker.dll,GPTBENCH_LAYER_BLOCKS=120
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-timeout 100 scripts/gpu-ab --rounds 1 base $A $B -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
-grep -E "^===|FAIL|positions 0..400|rror:|QKV |attention|MLP |barrier:" $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
-mapfile -t passed < <(scripts/step-gate $OUT/step-ab.txt $A $B)
-echo "passed and faster: ${passed[*]:-none}"
-[ ${#passed[@]} -gt 0 ] && scripts/decode-ab fused-ab 2 100 "${passed[@]}"
+scripts/step-then-decode 1 100 100 $A $B
 date -u

@@ -10,9 +10,5 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.."
 P=paired=.variants/paired/layers.cu Q=qkvlate=.variants/qkvlate/layers.cu
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-timeout 150 scripts/gpu-ab --rounds 2 base $P $Q -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
-grep -E "^===|FAIL|positions 0..400|rror:|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
-mapfile -t passed < <(scripts/step-gate $OUT/step-ab.txt $P $Q)
-echo "passed and faster: ${passed[*]:-none}"
-[ ${#passed[@]} -gt 0 ] && scripts/decode-ab fused-ab 2 110 "${passed[@]}"
+scripts/step-then-decode 2 150 110 $P $Q
 date -u
