@@ -5,11 +5,20 @@
 # lm_head three blocks an SM), then
 # lm-head-int8-stalls/measure.sh (Nsight Compute on the int8 and bf16 lm_head), then slice-copy-late/measure-again.sh
 # (the late copy's three rounds). Here first: prepare.sh (the bundle and the variants); carry .bundle and .variants.
-# ~15 minutes in all, so the later ones start only while time is left (below) and wait for a second call otherwise;
-# the device tool leaves logs out when $OUT holds many files, so each script's key lines go to stdout too.
+# ~15 minutes in all, so the later ones start only while time is left (below) and wait for a second call otherwise.
+# The device tool brings back at most 8 files, so every script writes under a work folder and, after each, the whole
+# folder is packed into $OUT/results.tgz (Nsight Compute's reports left out where they would pass 15 MiB); each
+# script's key lines go to stdout too.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-ROOT=$OUT
+ROOT=/tmp/next-call
+rm -rf "$ROOT" && mkdir -p "$ROOT"
+# Packs ROOT into $OUT/results.tgz, replacing the last pack.
+pack() {
+  tar -C "$ROOT" -czf "$OUT/results.tmp" . && [ "$(stat -c %s "$OUT/results.tmp")" -le 15728640 ] ||
+    tar -C "$ROOT" --exclude='*.ncu-rep' -czf "$OUT/results.tmp" .
+  mv "$OUT/results.tmp" "$OUT/results.tgz"
+}
 # A script starts only while the call is young enough for it to end within the 600 s limit (its seconds at most).
 for m in draw-block-bound/measure.sh:0 layer-blocks/measure.sh:250 twenty-second-session/layers-ab.sh:330 lm-head-three-blocks/measure.sh:480 lm-head-int8-stalls/measure.sh:380 slice-copy-late/measure-again.sh:430; do
   latest=${m#*:} m=${m%:*}
@@ -18,5 +27,6 @@ for m in draw-block-bound/measure.sh:0 layer-blocks/measure.sh:250 twenty-second
   mkdir -p "$d"
   echo "##### $m at ${SECONDS}s"
   OUT="$d" bash "docs/results/$m"
+  pack
 done
 date -u
