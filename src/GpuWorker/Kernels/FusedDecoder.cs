@@ -69,7 +69,7 @@ internal sealed class FusedDecoder : IDisposable
         State = I(3);
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
-        blockKeys = I(TokenSampler.BlockKeysPerBlock * ((c.VocabSize + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock), ScalarType.Int64);
+        blockKeys = I(TokenSampler.BlockKeyCount(c.VocabSize, GemvKernel.LmHeadRowsPerBlock), ScalarType.Int64);
     }
 
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>

@@ -84,6 +84,9 @@ internal sealed class TokenSampler : IDisposable
         return ((ulong)ordered << 32) | (0xffffffffu - (uint)token);
     }
 
+    /// <summary>The keys the lm_head writes for <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>.</summary>
+    internal static int BlockKeyCount(int vocabulary, int rowsPerBlock) => BlockKeysPerBlock * ((vocabulary + rowsPerBlock - 1) / rowsPerBlock);
+
     /// <summary>
     /// What the lm_head writes for the one-block draw, computed on the host (the checks' reference): for each block of
     /// <paramref name="rowsPerBlock"/> of <paramref name="logits"/>, the best <see cref="BlockKeysPerBlock"/> of its rows'
@@ -91,9 +94,8 @@ internal sealed class TokenSampler : IDisposable
     /// </summary>
     internal static ulong[] BlockKeys(IReadOnlyList<float> logits, int rowsPerBlock)
     {
-        var blocks = (logits.Count + rowsPerBlock - 1) / rowsPerBlock;
-        var keys = new ulong[BlockKeysPerBlock * blocks];
-        for (var b = 0; b < blocks; b++)
+        var keys = new ulong[BlockKeyCount(logits.Count, rowsPerBlock)];
+        for (var b = 0; b < keys.Length / BlockKeysPerBlock; b++)
         {
             var best = Enumerable.Range(b * rowsPerBlock, Math.Min(rowsPerBlock, logits.Count - b * rowsPerBlock))
                 .Select(t => Key(logits[t], t)).OrderDescending().Take(BlockKeysPerBlock).ToArray();

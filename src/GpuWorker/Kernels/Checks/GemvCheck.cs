@@ -38,9 +38,7 @@ internal static class GemvCheck
 
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
             // The lm_head also writes each block's best logits as sampler keys (the one-block draw's input); poisoned too.
-            var blockKeys = kernel == GemvKernel.LmHead
-                ? full(TokenSampler.BlockKeysPerBlock * ((n + GemvKernel.LmHeadRowsPerBlock - 1) / GemvKernel.LmHeadRowsPerBlock), -1L, ScalarType.Int64, device: CUDA)
-                : null;
+            var blockKeys = kernel == GemvKernel.LmHead ? full(TokenSampler.BlockKeyCount(n, GemvKernel.LmHeadRowsPerBlock), -1L, ScalarType.Int64, device: CUDA) : null;
             Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k, blockKeys);
             var name = launch(stream.Handle, m);
             stream.Synchronize();
