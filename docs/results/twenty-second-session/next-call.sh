@@ -12,7 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=/tmp/next-call
-rm -rf "$ROOT" && mkdir -p "$ROOT"
+mkdir -p "$ROOT" # kept across calls on a warm machine: each pack holds every call's results so far
 # Packs ROOT into $OUT/results.tgz, replacing the last pack.
 pack() {
   tar -C "$ROOT" -czf "$OUT/results.tmp" . && [ "$(stat -c %s "$OUT/results.tmp")" -le 15728640 ] ||
@@ -20,7 +20,13 @@ pack() {
   mv "$OUT/results.tmp" "$OUT/results.tgz"
 }
 # A script starts only while the call is young enough for it to end within the 600 s limit (its seconds at most).
-for m in draw-block-bound/measure.sh:0 layer-blocks/measure.sh:250 twenty-second-session/layers-ab.sh:330 lm-head-three-blocks/measure.sh:480 lm-head-int8-stalls/measure.sh:380 slice-copy-late/measure-again.sh:430; do
+# Arguments, if any: the scripts to run this call (their order and limits as below), e.g. `next-call.sh layer-blocks`.
+all="draw-block-bound/measure.sh:0 layer-blocks/measure.sh:250 twenty-second-session/layers-ab.sh:330 lm-head-three-blocks/measure.sh:480 lm-head-int8-stalls/measure.sh:380 slice-copy-late/measure-again.sh:430"
+chosen=""
+for m in $all; do
+  for want in "$@"; do [[ $m == $want/* ]] && chosen="$chosen $m"; done
+done
+for m in ${chosen:-$all}; do
   latest=${m#*:} m=${m%:*}
   if [ $SECONDS -gt $latest ] && [ $latest -gt 0 ]; then echo "##### skipped $m at ${SECONDS}s"; continue; fi
   d="$ROOT/$(basename "$(dirname "$m")")"
