@@ -220,9 +220,21 @@ __device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (uns
 // from which sampling.cu's one-block draw takes the top k (TokenSampler.BlockKeys computes the same on the host).
 #define BLOCK_KEYS 3
 
-// The largest of the warp's keys, in every lane.
-__device__ __forceinline__ Key warp_max_key(Key v) {
+// The largest of the warp's keys, in every lane: the largest high word, then the largest low word among the lanes that
+// hold it, each one redux.sync (sm_80 and later) instead of five rounds of two 32-bit shuffles.
+__device__ __forceinline__ unsigned int warp_max_u32(unsigned int v) {
+#if __CUDA_ARCH__ >= 800
+    unsigned int m;
+    asm volatile("redux.sync.max.u32 %0, %1, 0xffffffff;" : "=r"(m) : "r"(v));
+    return m;
+#else
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) { const Key u = __shfl_xor_sync(0xffffffffu, v, o); v = u > v ? u : v; }
+    for (int o = 16; o > 0; o >>= 1) v = max(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
+#endif
+}
+__device__ __forceinline__ Key warp_max_key(Key v) {
+    const unsigned int high = warp_max_u32((unsigned int)(v >> 32));
+    const unsigned int low = warp_max_u32((unsigned int)(v >> 32) == high ? (unsigned int)v : 0u);
+    return ((Key)high << 32) | low;
 }

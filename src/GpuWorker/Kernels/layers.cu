@@ -42,6 +42,15 @@
 #define REPLICAS 4
 // Copies of each grid barrier's counter (common.cuh's arrive): 132 blocks poll it.
 #define COUNTER_COPIES 2
+// Where the next layer's QKV copy is issued in the MLP phase: bf16, once the phase's input loads are issued past its
+// barrier, since at the barrier's arrival ~4 MB of copies across the grid queue ahead of its counter and polls (release
+// 0.90 us against the QKV barrier's 0.64; step 171.0 -> 168.4 us, decode +0.8%); int8 (half the bytes) at the arrival,
+// where it was faster (step 158.6 -> 162.4 us, decode -2.2% past the barrier; BENCHMARKS.md, twenty-third session).
+#if defined(WEIGHTS_INT8)
+#define QKV_COPY_PAST_BARRIER false
+#else
+#define QKV_COPY_PAST_BARRIER true
+#endif
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
@@ -766,12 +775,11 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them), the
-    // down-projection after the attention slice (below), the next layer's QKV as soon as the projection piece is used up
-    // (the MLP phase's grid barrier: its arrival is a block barrier), so it has the whole MLP phase to land
-    // (measured: bf16 -3% a step; issued after the MLP's products instead while each 16-byte copy still cost a
-    // division, it was the faster place). Layer l uses buffer l % 2 for QKV
-    // and then the down-projection, the other for the projection piece and then the next layer's QKV, buffer 2
-    // for MLP up. Weights do not depend on the previous kernel: the first copy starts before waiting for it.
+    // down-projection after the attention slice (below), the next layer's QKV once the projection piece is used up
+    // (the MLP phase's barrier arrival, or past the barrier: QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to
+    // land (measured: bf16 -3% a step against after the MLP's products, while each 16-byte copy still cost a
+    // division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
+    // and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy starts before waiting for it.
     const HeadGroup group(m.H);
     const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
     OwnRows own(m);
@@ -790,6 +798,11 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = group.index < slices; // slice `index` of the group's head
     const HeadPiece piece(m, group, slices, D, buffer_bytes);
+
+    const auto copy_next_qkv = [&](int layer) {
+        if (layer + 1 < m.L) copy_rows(buffer((layer & 1) ^ 1), table[layer + 1].weight[QKV], qkv_rows);
+        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
+    };
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
@@ -846,13 +859,13 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
         if (attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
-        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
+        if (!QKV_COPY_PAST_BARRIER) copy_next_qkv(layer);
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
+        if (QKV_COPY_PAST_BARRIER) copy_next_qkv(layer);
         own.add_residual(x_mid, io);
         layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
