@@ -6,8 +6,8 @@
 // own top k, or its best token when only one is needed); the last block to finish picks among all
 // candidates. Keys are 64-bit: the logit's order-preserving bits above the complemented token id, so
 // they are unique and larger means better. Both selections count ranks among the few keys at or above a
-// bound (top_k_by_count: three block barriers) and fall back to a radix select where that does not apply
-// (measured: top-50 12.3 -> 10.0 us; BENCHMARKS.md).
+// bound (top_k_by_count, and top_k_of_blocks for the one-block draw: three block barriers) and fall back to a radix
+// select where that does not apply (measured: top-50 12.3 -> 10.0 us; BENCHMARKS.md).
 // The token goes to the next step's input, to the token history, and to a host-mapped ring that
 // the host polls: each token reaches the host while the GPU already runs the next step.
 #include "common.cuh"
