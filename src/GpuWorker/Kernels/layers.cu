@@ -779,7 +779,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // (the MLP phase's barrier arrival, or past the barrier: QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to
     // land (measured: bf16 -3% a step against after the MLP's products, while each 16-byte copy still cost a
     // division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
-    // and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy starts before waiting for it.
+    // and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy
+    // starts before waiting for it.
     const HeadGroup group(m.H);
     const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
     OwnRows own(m);
@@ -799,17 +800,16 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     const bool attends = group.index < slices; // slice `index` of the group's head
     const HeadPiece piece(m, group, slices, D, buffer_bytes);
 
-    const auto copy_next_qkv = [&](int layer) {
-        if (layer + 1 < m.L) copy_rows(buffer((layer & 1) ^ 1), table[layer + 1].weight[QKV], qkv_rows);
-        else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
-    };
-
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
         const int a = layer & 1, other = a ^ 1;
         const unsigned int n = (unsigned int)step * m.L + layer; // layers so far in this generation
         const LayerIO io = layer_io(b, layer, n, m.L, m.C, kept, hidden);
         const At at = {layer, pos, n + 1};
+        const auto copy_next_qkv = [&] { // in one of two places (QKV_COPY_PAST_BARRIER)
+            if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
+            else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
+        };
 
         // LayerNorm 1 + QKV of the group's head; x_in + b_proj kept for the MLP phase.
         float4 x;
@@ -859,13 +859,13 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
         if (attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        if (!QKV_COPY_PAST_BARRIER) copy_next_qkv(layer);
+        if (!QKV_COPY_PAST_BARRIER) copy_next_qkv();
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
-        if (QKV_COPY_PAST_BARRIER) copy_next_qkv(layer);
+        if (QKV_COPY_PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
         layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
