@@ -11,11 +11,5 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.."
 A=.variants/rep2/layers.cu B=.variants/rep3/layers.cu
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-timeout 120 scripts/gpu-ab --rounds 1 base rep2=$A rep3=$B -- check-kernels gpt2 step --layers persistent > $OUT/step-ab.txt 2>&1; echo "step rc=$?"
-grep -E "^===|FAIL|positions 0..400|rror:|QKV |attention|MLP " $OUT/step-ab.txt | sed 's/ layers positions 0..400//' | cut -c1-180
-mapfile -t passed < <(scripts/step-gate $OUT/step-ab.txt rep2=$A rep3=$B)
-echo "passed and faster: ${passed[*]:-none}"
-if [ ${#passed[@]} -gt 0 ]; then
-  scripts/decode-ab fused-ab 2 130 "${passed[@]}"
-fi
+scripts/step-then-decode 1 120 130 rep2=$A rep3=$B
 date -u
