@@ -46,10 +46,16 @@
 // barrier, since at the barrier's arrival ~4 MB of copies across the grid queue ahead of its counter and polls (release
 // 0.90 us against the QKV barrier's 0.64; step 171.0 -> 168.4 us, decode +0.8%); int8 (half the bytes) at the arrival,
 // where it was faster (step 158.6 -> 162.4 us, decode -2.2% past the barrier; BENCHMARKS.md, twenty-third session).
+// Where a block with an attention slice issues its down-projection's copy: bf16 after its MLP barrier arrival, since
+// such a block is among the last to arrive and the copy would queue ahead of it (decode +0.4..1.3%, twenty-first
+// session); int8 after the slice like every other block (the late copy measured -0.9% in int8 and +2.0% in bf16, three
+// rounds each; BENCHMARKS.md, twenty-fourth session).
 #if defined(WEIGHTS_INT8)
 #define QKV_COPY_PAST_BARRIER false
+#define SLICE_COPY_AFTER_ARRIVAL false
 #else
 #define QKV_COPY_PAST_BARRIER true
+#define SLICE_COPY_AFTER_ARRIVAL true
 #endif
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
@@ -844,12 +850,10 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         rows = row_constants(p, FC, fc_rows);
         const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
-        // A block with a slice is among the MLP barrier's last to arrive (BENCHMARKS.md, "The prefill's biases read
-        // before the wait ..."): it issues its down-projection's copy after its arrival instead, with the next layer's QKV
-        // (measured: decode bf16 +0.4..1.3%, int8 -0.7%; BENCHMARKS.md, twenty-first session).
-        if (!attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        if (attends) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
-        else wait_for_copies<2>();         // the projection piece (MLP up's and the down-projection's are more recent)
+        const bool late_copy = attends && SLICE_COPY_AFTER_ARRIVAL; // the down-projection's copy after the arrival
+        if (!late_copy) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
+        if (late_copy) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
+        else wait_for_copies<2>();           // the projection piece (MLP up's and the down-projection's are more recent)
         if (piece.rows > 0) merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection<D>(buffer(other), piece, att, piece_scale, io);
@@ -858,7 +862,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
-        if (attends) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
+        if (late_copy) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         if (!QKV_COPY_PAST_BARRIER) copy_next_qkv();
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
