@@ -100,7 +100,8 @@ public static class GenerateCommand
         output.WriteLine(decoder.Flush());
 
         var rate = newTokens > 1 ? $", {(newTokens - 1) / (total - firstToken).TotalSeconds:F1} tokens/s after the first" : "";
-        log.WriteLine($"{prompt.Length} prompt tokens, {newTokens} new ({engine.Name}, {dtype}, {device}): "
+        // The weights as asked for (int8's tensors are bf16 around its int8 matrices).
+        log.WriteLine($"{prompt.Length} prompt tokens, {newTokens} new ({engine.Name}, {dtypeName}, {device}): "
             + $"first token after {firstToken.TotalMilliseconds:F1} ms{rate}");
     }
 

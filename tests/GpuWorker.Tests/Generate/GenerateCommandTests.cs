@@ -23,7 +23,7 @@ public class GenerateCommandTests
         Assert.True(code == 0, log);
         Assert.StartsWith("The quick brown fox", output);
         Assert.True(output.Length > "The quick brown fox".Length + 1, output);
-        Assert.Contains("4 prompt tokens, 12 new (eager", log);
+        Assert.Contains("4 prompt tokens, 12 new (eager, fp32, cpu)", log); // the --dtype names, not the tensors' type
         Assert.Contains("seeded random weights", log);
     }
 
