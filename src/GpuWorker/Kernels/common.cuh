@@ -108,14 +108,11 @@ __device__ __forceinline__ void add_rows(float* p, const float (&v)[K]) {
     else asm volatile("red.relaxed.gpu.global.add.f32 [%0], %1;" ::"l"(p), "f"(v[0]) : "memory");
 }
 
-// Reductions over a warp and over a block (every thread gets the result; scratch holds 32 floats), by
-// an operation with its identity.
+// Reductions over a warp by an operation, and a block's sums.
 struct Sum {
-    __device__ static float identity() { return 0.f; }
     __device__ float operator()(float a, float b) const { return a + b; }
 };
 struct Max {
-    __device__ static float identity() { return -INFINITY; }
     __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
 };
 
@@ -128,20 +125,21 @@ __device__ __forceinline__ float warp_reduce(float v, int width = 32) {
     return v;
 }
 
-template <typename Op>
-__device__ float block_reduce(float v, float* scratch) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    v = warp_reduce<Op>(v);
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    v = lane < warps ? scratch[lane] : Op::identity();
-    return warp_reduce<Op>(v);
-}
-
 __device__ __forceinline__ float warp_sum(float v, int width = 32) { return warp_reduce<Sum>(v, width); }
 __device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v); }
-__device__ float block_sum(float v, float* scratch) { return block_reduce<Sum>(v, scratch); }
+
+// Sums of (a, b) over the block's `warps` warps (every thread gets them): a LayerNorm's sum and sum of squares in one
+// reduction. scratch holds 64 floats and may be written again only after the caller's next __syncthreads.
+__device__ __forceinline__ float2 block_sum2(float2 v, float* scratch, int warps) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    v.x = warp_sum(v.x);
+    v.y = warp_sum(v.y);
+    if (lane == 0) { scratch[warp] = v.x; scratch[32 + warp] = v.y; }
+    __syncthreads();
+    v.x = warp_sum(lane < warps ? scratch[lane] : 0.f);
+    v.y = warp_sum(lane < warps ? scratch[32 + lane] : 0.f);
+    return v;
+}
 
 // Four int8 (packed, the first in the low byte) as floats, without a conversion instruction (which runs at a
 // quarter of the FMA rate and held int8 products behind bf16's): q + 128 as an unsigned byte in the mantissa

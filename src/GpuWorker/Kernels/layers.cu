@@ -436,19 +436,6 @@ __device__ __forceinline__ NormConstants norm_constants(const float* gain, const
     return k;
 }
 
-// Sums of (a, b) over the block (every thread gets them); scratch holds 64 floats and may be written again only
-// after the caller's next __syncthreads.
-__device__ __forceinline__ float2 block_sum2(float2 v, float* scratch) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v.x = warp_sum(v.x);
-    v.y = warp_sum(v.y);
-    if (lane == 0) { scratch[warp] = v.x; scratch[32 + warp] = v.y; }
-    __syncthreads();
-    v.x = warp_sum(lane < WARPS ? scratch[lane] : 0.f);
-    v.y = warp_sum(lane < WARPS ? scratch[32 + lane] : 0.f);
-    return v;
-}
-
 // xs = LayerNorm(x) over the C values the threads hold (x: this thread's four), written in planes (plane_position),
 // and kept = x + k.keep_bias unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in
 // fp32: GPT-2's residual stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against
@@ -459,7 +446,7 @@ template <int PENDING>
 __device__ void layer_norm(float4 x, float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(x.x + x.y + x.z + x.w, x.x * x.x + x.y * x.y + x.z * x.z + x.w * x.w);
     if (kept != nullptr && holds_quad(C)) reinterpret_cast<float4*>(kept)[threadIdx.x] = add4(x, k.keep_bias);
-    sums = block_sum2(sums, scratch);
+    sums = block_sum2(sums, scratch, WARPS);
     const float mean = sums.x / C;
     const float rstd = rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps);
     if (holds_quad(C)) { // four consecutive elements are four consecutive positions of one plane
