@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# On the GPU machine: the twenty-third session's code as it landed (the draw bounded by the blocks' best keys with
-# redux.sync warp maxima, ../draw-block-bound/; the next layer's QKV copy past the MLP barrier in bf16,
-# ../qkv-copy-after-pass/), measured there only one change at a time: the gemv check (the lm_head's block keys exact),
-# the sampling check (every draw against softmax(top-k / T)), the step check (logits against Gpt2.Decode in fp32, and
-# its phase profile), then the engine ladder where the card is an H100 (README's and BENCHMARKS.md's top table).
+# On the GPU machine: the bundle's code checked and laddered. Written for the twenty-third session's code as it landed
+# (the draw bounded by the blocks' best keys with redux.sync warp maxima, ../draw-block-bound/; the next layer's QKV copy
+# past the MLP barrier in bf16, ../qkv-copy-after-pass/), measured there only one change at a time, and run on it in the
+# twenty-fourth session's first call; ../twenty-fourth-session/next-call-3.sh runs it on that session's code. The gemv
+# check (the lm_head's block keys exact), the sampling check (every draw against softmax(top-k / T)), the step check
+# (logits against Gpt2.Decode in fp32, and its phase profile), then the engine ladder where the card is an H100
+# (README's and BENCHMARKS.md's top table).
 # Here first: scripts/gpu-bundle; carry .bundle.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
