@@ -10,7 +10,7 @@ V=warpnorm=.variants/warpnorm/gemv.cu
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 timeout 60 scripts/gpu-ab --rounds 1 base $V -- check-kernels gpt2 gemv > $OUT/gemv-ab.txt 2>&1; echo "gemv rc=$?"
 grep -E "^===|gemv_ln|FAIL|rror:" $OUT/gemv-ab.txt | cut -c1-120
-if awk '/^=== warpnorm /{p=1; next} /^=== /{p=0} p&&/FAIL|Exception|rror:/{bad++} p&&/^ *ok/{ok++} END{exit !(ok>0 && bad==0)}' $OUT/gemv-ab.txt; then
+if [ -n "$(scripts/check-gate $OUT/gemv-ab.txt '^ *ok' $V)" ]; then
   scripts/decode-ab fused-ab "${ROUNDS:-2}" 90 $V
 else
   echo "warpnorm failed the gemv check: no decode"
