@@ -14,7 +14,7 @@ internal sealed class LayerKernel : IDisposable
 {
     public const uint Threads = 512;      // layers.cu THREADS
     const int MaxWidth = 4 * (int)Threads; // layers.cu holds a C-vector four elements a thread (holds_quad)
-    const int PointersPerLayer = 16;      // layers.cu LayerParams
+    const int PointersPerLayer = 18;      // layers.cu LayerParams
     const int MaxLayers = 48;             // layers.cu MAX_LAYERS
     const int MaxRows = 64;               // layers.cu MAX_ROWS: a block's rows of one matrix
     const int MaxSlices = 12;             // layers.cu MAX_SLICES
@@ -120,6 +120,7 @@ internal sealed class LayerKernel : IDisposable
     readonly Tensor zeroed; // ZeroedLayout's words
     readonly ZeroedLayout layout;
     readonly Tensor[] downProjections; // per layer the MLP's down-projection [4C, C]: a block's rows are contiguous
+    readonly FoldedNorm[] qkvNorms, fcNorms; // per layer LayerNorm 1 folded into QKV, LayerNorm 2 into MLP up
     Tensor? trace;
 
     public LayerKernel(Gpt2Config config, FusedWeights weights, Device device)
@@ -133,7 +134,10 @@ internal sealed class LayerKernel : IDisposable
         if (resident < 1)
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");
         downProjections = weights.Layers.Select(l => l.MlpProj.Weight.t().contiguous().DetachFromDisposeScope()).ToArray();
-        layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i])).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+        qkvNorms = weights.Layers.Select(l => FoldNorm(l.Attn, l.AttnBias, l.Ln1Weight, l.Ln1Bias)).ToArray();
+        fcNorms = weights.Layers.Select(l => FoldNorm(l.Fc, l.FcBias, l.Ln2Weight, l.Ln2Bias)).ToArray();
+        layerTable = tensor(weights.Layers.SelectMany((l, i) => Table(l, downProjections[i], qkvNorms[i], fcNorms[i])).ToArray(),
+            ScalarType.Int64, device).DetachFromDisposeScope();
         residual = zeros([2L * Replicas * c.NEmbd], ScalarType.Float32, device).DetachFromDisposeScope();
         layout = ZeroedLayout.For(c, plan.MaxSlices);
         zeroed = zeros([layout.Words], ScalarType.Int32, device).DetachFromDisposeScope();
@@ -163,17 +167,43 @@ internal sealed class LayerKernel : IDisposable
     }
 
     /// <summary>
-    /// One layer's pointers in layers.cu's LayerParams order: weights (the down-projection transposed, its scales
-    /// per output as before), scales, biases, then the two LayerNorms.
+    /// A LayerNorm folded into the product W x + b after it, so the kernel needs no barrier between the LayerNorm's
+    /// statistics and the product: W LayerNorm(x) + b = rstd (W (gain x) - mean GainSum) scale + Bias, where mean and
+    /// rstd are x's, GainSum[r] = sum_i W[r, i] gain[i] in the weight's own units (int8: before the row's scale;
+    /// bf16: scale 1) and Bias = b + W~ shift (W~ the weights as the kernel computes with them).
     /// </summary>
-    static IEnumerable<long> Table(FusedWeights.Layer l, Tensor downProjection)
+    public sealed record FoldedNorm(Tensor GainSum, Tensor Bias) : IDisposable
+    {
+        public void Dispose()
+        {
+            GainSum.Dispose();
+            Bias.Dispose();
+        }
+    }
+
+    public static FoldedNorm FoldNorm(FusedWeights.Matrix m, Tensor bias, Tensor gain, Tensor shift)
+    {
+        using var scope = NewDisposeScope();
+        // Elementwise products summed rather than matrix products: those may run in TF32.
+        var gainSum = m.Weight.to(ScalarType.Float32).mul(gain.unsqueeze(0)).sum(1).contiguous();
+        var folded = FusedWeights.Dequantize(m).mul(shift.unsqueeze(0)).sum(1).add(bias).contiguous();
+        return new FoldedNorm(gainSum.MoveToOuterDisposeScope(), folded.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// One layer's pointers in layers.cu's LayerParams order: weights (the down-projection transposed, its scales
+    /// per output as before), scales, biases (QKV's and MLP up's with their LayerNorm's shift folded in), gain sums
+    /// (QKV and MLP up), then the two LayerNorms' gains.
+    /// </summary>
+    static IEnumerable<long> Table(FusedWeights.Layer l, Tensor downProjection, FoldedNorm qkv, FoldedNorm fc)
     {
         FusedWeights.Matrix[] matrices = [l.Attn, l.AttnProj, l.Fc, l.MlpProj];
-        Tensor[] biases = [l.AttnBias, l.AttnProjBias, l.FcBias, l.MlpProjBias];
+        Tensor[] biases = [qkv.Bias, l.AttnProjBias, fc.Bias, l.MlpProjBias];
         var table = new[] { l.Attn.Weight, l.AttnProj.Weight, l.Fc.Weight, downProjection }.Select(t => (long)Pointers.Of(t))
             .Concat(matrices.Select(m => (long)m.ScalePointer))
             .Concat(biases.Select(b => (long)Pointers.Of(b)))
-            .Concat(new[] { l.Ln1Weight, l.Ln1Bias, l.Ln2Weight, l.Ln2Bias }.Select(t => (long)Pointers.Of(t)))
+            .Concat([(long)Pointers.Of(qkv.GainSum), 0L, (long)Pointers.Of(fc.GainSum), 0L])
+            .Concat(new[] { l.Ln1Weight, l.Ln2Weight }.Select(t => (long)Pointers.Of(t)))
             .ToArray();
         return table.Length == PointersPerLayer ? table : throw new InvalidOperationException("layer table out of step with layers.cu");
     }
@@ -242,6 +272,7 @@ internal sealed class LayerKernel : IDisposable
         zeroed.Dispose();
         residual.Dispose();
         foreach (var t in downProjections) t.Dispose();
+        foreach (var f in qkvNorms.Concat(fcNorms)) f.Dispose();
         trace?.Dispose();
     }
 }

@@ -62,12 +62,16 @@ enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
 enum { QKV_PHASE = 0, ATTENTION_PHASE = 1, MLP_PHASE = 2 };
 
 // One layer's parameters, as the host lays them out in device memory (LayerKernel.Table); the MLP's
-// down-projection weight is stored transposed, [4C, C], so a block's slice of it is contiguous.
+// down-projection weight is stored transposed, [4C, C], so a block's slice of it is contiguous. Each LayerNorm is
+// folded into the product after it (LayerKernel.FoldNorm): that product's bias includes W shift, and its gain_sum
+// row r is sum_i W[r, i] gain[i] in the weight's own units, so the product of W with gain * x gives W LayerNorm(x)
+// from x's mean and deviation alone: rstd (W (gain * x) - mean gain_sum) scale + bias.
 struct LayerParams {
     const WT* weight[MATRICES];
     const float* scale[MATRICES]; // int8: one per output row; otherwise unused
     const float* bias[MATRICES];
-    const float *ln1_w, *ln1_b, *ln2_w, *ln2_b;
+    const float* gain_sum[MATRICES]; // QKV and FC; otherwise unused
+    const float *ln1_w, *ln2_w;
 };
 
 struct Model {
@@ -298,16 +302,17 @@ __device__ __forceinline__ void finish_row(int matrix, int i, int row, float v, 
     }
 }
 
-// A row's bias and (int8) scale, held by the thread that finishes it (Split::finished_row): weights, so they are
-// loaded a phase ahead.
-struct RowConstants { float bias, scale; };
+// A row's bias, (int8) scale and gain sum, held by the thread that finishes it (Split::finished_row): weights, so
+// they are loaded a phase ahead.
+struct RowConstants { float bias, scale, gain_sum; };
 
 __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int matrix, const Split& g) {
-    RowConstants k = {0.f, 1.f};
+    RowConstants k = {0.f, 1.f, 0.f};
     const int i = g.finished_row();
     if (i >= 0) {
         const int row = g.row(i);
         k.bias = load_now(p.bias[matrix] + row);
+        k.gain_sum = load_now(p.gain_sum[matrix] + row);
 #if defined(WEIGHTS_INT8)
         k.scale = load_now(p.scale[matrix] + row);
 #endif
@@ -315,11 +320,12 @@ __device__ __forceinline__ RowConstants row_constants(const LayerParams& p, int 
     return k;
 }
 
-// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory, in planes): each
-// group of g.lanes lanes takes a unit. Rows in segments need a barrier before they are finished; whole rows do not,
+// The block's rows of `matrix` (in shared memory at `rows`) times xs (K floats in shared memory, in planes: a
+// LayerNorm's input times its gain, whose mean and 1 / deviation are `stats`): each group of g.lanes lanes takes a
+// unit. Rows in segments need a barrier before they are finished; whole rows do not,
 // so then the caller orders any later write to `rows` or xs after every warp's reads.
 __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, RowConstants k, const float* xs,
-                         float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
+                         float2 stats, float* partials, const LayerIO& io, const Model& m, const Buffers& b, const At& at, int D) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int unit = warp * (32 / g.lanes) + lane / g.lanes, member = lane % g.lanes; // one trip (Split)
     float acc = 0.f;
@@ -339,7 +345,7 @@ __device__ void multiply(const unsigned char* rows, const Split& g, int matrix, 
             for (int s = 0; s < g.segments; s++) acc += partials[i * g.segments + s];
         }
     }
-    if (i >= 0) finish_row(matrix, i, g.row(i), acc * k.scale + k.bias, io, m, b, at, D);
+    if (i >= 0) finish_row(matrix, i, g.row(i), (acc - stats.x * k.gain_sum) * stats.y * k.scale + k.bias, io, m, b, at, D);
 }
 
 // The block's share of the MLP down-projection: its hidden units (io.hidden, `rows` of them) times the same rows
@@ -421,41 +427,39 @@ __device__ __forceinline__ float4 down_scales(const LayerParams& p, int C) {
     return make_float4(1.f, 1.f, 1.f, 1.f);
 }
 
-// LayerNorm's gain and shift for this thread's four elements, and a bias added to its input where that is kept
-// (LayerNorm 1: the attention projection's): loaded before the barrier.
-struct NormConstants { float4 gain, shift, keep_bias; };
+// LayerNorm's gain for this thread's four elements (its shift is in the next product's bias), and a bias added to
+// its input where that is kept (LayerNorm 1: the attention projection's): loaded before the barrier.
+struct NormConstants { float4 gain, keep_bias; };
 
-__device__ __forceinline__ NormConstants norm_constants(const float* gain, const float* shift, int C, const float* keep_bias = nullptr) {
-    NormConstants k = {zero4(), zero4(), zero4()};
+__device__ __forceinline__ NormConstants norm_constants(const float* gain, int C, const float* keep_bias = nullptr) {
+    NormConstants k = {zero4(), zero4()};
     if (holds_quad(C)) {
         const int c = 4 * threadIdx.x;
         k.gain = load_now4(gain + c);
-        k.shift = load_now4(shift + c);
         if (keep_bias != nullptr) k.keep_bias = load_now4(keep_bias + c);
     }
     return k;
 }
 
-// xs = LayerNorm(x) over the C values the threads hold (x: this thread's four), written in planes (plane_position),
-// and kept = x + k.keep_bias unless kept is null. Mean and variance from one reduction of (sum, sum of squares) in
-// fp32: GPT-2's residual stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against
-// Gpt2.Decode in fp32 measures it). xs's earlier readers are past a barrier before this is called. Before its closing
-// barrier each thread waits for its weight copies but the PENDING most recent, so that barrier is also the one
-// wait_for_copies would add.
+// A LayerNorm folded into the product after it (LayerParams): xs = gain * x over the C values the threads hold (x:
+// this thread's four), written in planes (plane_position), and kept = x + k.keep_bias unless kept is null; returns
+// x's mean and 1 / deviation. Mean and variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual
+// stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in fp32
+// measures it). xs's and scratch's earlier readers are past a barrier before this is called. Before the reduction's
+// barrier each thread waits for its weight copies but the PENDING most recent, so that one barrier orders the
+// statistics, xs and the copies before the product.
 template <int PENDING>
-__device__ void layer_norm(float4 x, float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
+__device__ float2 layer_norm(float4 x, float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(x.x + x.y + x.z + x.w, x.x * x.x + x.y * x.y + x.z * x.z + x.w * x.w);
-    if (kept != nullptr && holds_quad(C)) reinterpret_cast<float4*>(kept)[threadIdx.x] = add4(x, k.keep_bias);
-    sums = block_sum2(sums, scratch, WARPS);
-    const float mean = sums.x / C;
-    const float rstd = rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps);
     if (holds_quad(C)) { // four consecutive elements are four consecutive positions of one plane
-        const float4 y = make_float4((x.x - mean) * rstd * k.gain.x + k.shift.x, (x.y - mean) * rstd * k.gain.y + k.shift.y,
-                                     (x.z - mean) * rstd * k.gain.z + k.shift.z, (x.w - mean) * rstd * k.gain.w + k.shift.w);
+        if (kept != nullptr) reinterpret_cast<float4*>(kept)[threadIdx.x] = add4(x, k.keep_bias);
+        const float4 y = make_float4(x.x * k.gain.x, x.y * k.gain.y, x.z * k.gain.z, x.w * k.gain.w);
         *reinterpret_cast<float4*>(xs + plane_position(4 * threadIdx.x, C)) = y;
     }
     await_copies<PENDING>();
-    __syncthreads();
+    sums = block_sum2(sums, scratch, WARPS);
+    const float mean = sums.x / C;
+    return make_float2(mean, rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps));
 }
 
 // This thread's four elements of the sum of `replicas` copies of v (C floats each), plus its four of `plus` (in
@@ -591,7 +595,7 @@ __device__ __forceinline__ float block_max_once(float v, float* scratch) {
 }
 
 // Writes the slice's unnormalised weighted values, max and sum: three block barriers (the head's query, the max,
-// the warps' sums). scratch's earlier readers (the LayerNorm's) are past the LayerNorm's closing barrier.
+// the warps' sums). scratch's earlier readers (the LayerNorm's reduction) are past its first barrier.
 template <int D>
 __device__ void attention_slice(const Slice<D>& a, const At& at, int C, const Buffers& b, float* score, float* scratch,
                                 float (*warp_out)[D]) {
@@ -779,7 +783,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     OwnRows own(m);
     copy_rows(buffer(0), table[0].weight[QKV], qkv_rows);
     RowConstants rows = row_constants(table[0], QKV, qkv_rows);
-    NormConstants norm = norm_constants(table[0].ln1_w, table[0].ln1_b, m.C, table[0].bias[PROJ]);
+    NormConstants norm = norm_constants(table[0].ln1_w, m.C, table[0].bias[PROJ]);
     own.load_bias(table[0]);
 
     wait_for_previous_kernel(); // the sampler of the previous step wrote the token and position
@@ -819,12 +823,12 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // barrier is also the wait for this layer's QKV rows.
         copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
         copy_rows(buffer(2), p.weight[FC], fc_rows);
-        layer_norm<2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
+        const float2 stats1 = layer_norm<2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
 #if defined(WEIGHTS_INT8)
         for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
 #endif
         stamp(b, layer, QKV_PHASE, INPUT, m.L);
-        multiply(buffer(a), qkv_rows, QKV, rows, xs, partials, io, m, b, at, D);
+        multiply(buffer(a), qkv_rows, QKV, rows, xs, stats1, partials, io, m, b, at, D);
         if (!attends) __syncthreads(); // every warp is done with buffer(a) before the down-projection's copy (a slice's barriers do it)
         stamp(b, layer, QKV_PHASE, DONE, m.L);
 
@@ -836,7 +840,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         if (attends) attention_slice<D>(slice, at, m.C, b, xs, scratch, warp_out);
         rows = row_constants(p, FC, fc_rows);
         const float4 down_scale = down_scales(p, m.C);
-        norm = norm_constants(p.ln2_w, p.ln2_b, m.C);
+        norm = norm_constants(p.ln2_w, m.C);
         const bool late_copy = attends && SLICE_COPY_AFTER_ARRIVAL; // the down-projection's copy after the arrival
         if (!late_copy) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
         if (late_copy) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
@@ -858,14 +862,14 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
         if (QKV_COPY_PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
-        layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
+        const float2 stats2 = layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
-        multiply(buffer(2), fc_rows, FC, rows, xs, partials, io, m, b, at, D);
+        multiply(buffer(2), fc_rows, FC, rows, xs, stats2, partials, io, m, b, at, D);
         __syncthreads(); // the hidden units are in shared memory
         add_down_projection(buffer(a), fc_rows.rows, down_scale, io, m.C, xs); // xs is used up
         if (layer + 1 < m.L) { // the next layer's constants: loaded after the products, which they would delay
             rows = row_constants(table[layer + 1], QKV, qkv_rows);
-            norm = norm_constants(table[layer + 1].ln1_w, table[layer + 1].ln1_b, m.C, table[layer + 1].bias[PROJ]);
+            norm = norm_constants(table[layer + 1].ln1_w, m.C, table[layer + 1].bias[PROJ]);
             own.load_bias(table[layer + 1]);
         }
         stamp(b, layer, MLP_PHASE, DONE, m.L);

@@ -1,11 +1,15 @@
 using GptBench.GpuWorker.Kernels;
 using GptBench.GpuWorker.Model;
+using GptBench.GpuWorker.Native;
+using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Tests.Kernels;
 
-/// <summary>The persistent layer kernel's launch plan (LayerKernel.PlanFor), on the CPU.</summary>
+/// <summary>The persistent layer kernel's launch plan (LayerKernel.PlanFor) and LayerNorm folding, on the CPU.</summary>
 public class LayerKernelTests
 {
+    public LayerKernelTests() => TorchRuntime.Initialize();
+
     [Fact]
     public void Gpt2_on_an_H100_gets_a_block_per_SM_three_weight_buffers_and_eleven_slices_a_head()
     {
@@ -74,4 +78,36 @@ public class LayerKernelTests
     [InlineData(9, 132, 16, 1, 0)]
     public void A_blocks_head_group_and_index_there_are_layers_cus(int block, int blocks, int heads, int head, int index) =>
         Assert.Equal((head, index), LayerKernel.HeadGroupOf(block, blocks, heads));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_LayerNorm_folded_into_the_next_product_gives_the_product_of_the_LayerNorm(bool int8)
+    {
+        // A residual-like input: a few large channels, a nonzero mean; GPT-2's shapes (C = 768, QKV's 3C rows).
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7);
+        const int C = 768, rows = 3 * C;
+        var x = randn([C], generator: generator).mul_(3).add_(0.5);
+        x[5] = 80f;
+        x[300] = -45f;
+        var gain = rand([C], generator: generator).add_(0.5);
+        var shift = randn([C], generator: generator).mul_(0.1);
+        var weight = randn([rows, C], generator: generator).mul_(0.02);
+        var bias = randn([rows], generator: generator).mul_(0.01);
+        var m = FusedWeights.ToMatrix(weight, int8);
+
+        var fold = LayerKernel.FoldNorm(m, bias, gain, shift);
+
+        // What the kernel computes: W times gain * x in the weight's own units, then the statistics of x.
+        var mean = x.mean().item<float>();
+        var rstd = 1f / MathF.Sqrt(x.sub(mean).square().mean().item<float>() + 1e-5f); // the biased variance, as LayerNorm's
+        var products = m.Weight.to(ScalarType.Float32).matmul(x.mul(gain));
+        var scale = m.Scale ?? ones([rows]);
+        var kernel = products.sub(fold.GainSum.mul(mean)).mul(rstd).mul(scale).add(fold.Bias);
+        var expected = FusedWeights.Dequantize(m).matmul(nn.functional.layer_norm(x, [C], gain, shift, 1e-5)).add(bias);
+        var error = kernel.sub(expected).abs().max().item<float>() / expected.abs().max().item<float>();
+        Assert.True(error < 1e-5f, $"folded LayerNorm off by {error:E2} of the largest output");
+        Assert.True(fold.Bias.sub(bias).abs().max().item<float>() > 1e-3f, "the shift is folded into the bias");
+    }
 }
