@@ -85,7 +85,7 @@ __device__ __forceinline__ void wait_for(const unsigned int* counter, unsigned i
         counter += blockIdx.x % copies * COUNTER_STRIDE;
         unsigned int arrived;
         // A sleep between polls, so fewer polls queue at the counter: measured, 32 ns against none int8 step -1.5%, bf16
-        // -0.3%; on the twenty-fifth session's kernel 16 ns against 32 decode +0.2..0.6%, 8 ns no faster than 16.
+        // -0.3%; on the twenty-fifth session's kernel 16 ns against 32 decode +0.2..0.7%, 8 ns no faster than 16.
         for (;;) {
             asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(arrived) : "l"(counter) : "memory");
             if (arrived >= target) break;
