@@ -187,7 +187,7 @@ internal sealed class LayerKernel : IDisposable
         // Elementwise products summed rather than matrix products: those may run in TF32.
         var gainSum = m.Weight.to(ScalarType.Float32).mul(gain.unsqueeze(0)).sum(1).contiguous();
         var folded = FusedWeights.Dequantize(m).mul(shift.unsqueeze(0)).sum(1).add(bias).contiguous();
-        return new FoldedNorm(gainSum.MoveToOuterDisposeScope(), folded.MoveToOuterDisposeScope());
+        return new FoldedNorm(gainSum.DetachFromDisposeScope(), folded.DetachFromDisposeScope()); // its holder disposes it
     }
 
     /// <summary>

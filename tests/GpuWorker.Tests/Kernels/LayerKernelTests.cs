@@ -97,7 +97,7 @@ public class LayerKernelTests
         var bias = randn([rows], generator: generator).mul_(0.01);
         var m = FusedWeights.ToMatrix(weight, int8);
 
-        var fold = LayerKernel.FoldNorm(m, bias, gain, shift);
+        using var fold = LayerKernel.FoldNorm(m, bias, gain, shift);
 
         // What the kernel computes: W times gain * x in the weight's own units, then the statistics of x.
         var mean = x.mean().item<float>();
