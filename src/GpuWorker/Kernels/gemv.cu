@@ -87,7 +87,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         sums.y += (v.x * v.x + v.y * v.y) + (v.z * v.z + v.w * v.w);
     }
     if (LN) {
-        sums = block_sum2(sums, scratch, blockDim.x >> 5);
+        sums = block_sum2(sums, scratch, warps);
         const float mean = sums.x / K;
         const float rstd = rsqrtf(fmaxf(sums.y / K - mean * mean, 0.f) + eps);
         for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
