@@ -50,6 +50,7 @@ internal sealed class FusedDecoder : IDisposable
     public Tensor Seed { get; }    // int64 [1]
     readonly Tensor history;
     readonly Tensor blockKeys;     // int64 [3 x lm_head blocks]: each block's best logits as sampler keys (TokenSampler.BlockKeys)
+    readonly LayerKernel.FoldedNorm lmHeadNorm; // ln_f folded into the lm_head (gemv.cu's gemv_ln)
 
     public FusedDecoder(Gpt2Config config, FusedWeights weights, Tensor keysAndValues, Device device, bool persistentLayers)
     {
@@ -70,6 +71,8 @@ internal sealed class FusedDecoder : IDisposable
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
         blockKeys = I(TokenSampler.BlockKeyCount(c.VocabSize, GemvKernel.LmHeadRowsPerBlock), ScalarType.Int64);
+        using (var noBias = zeros([c.VocabSize], ScalarType.Float32, device))
+            lmHeadNorm = LayerKernel.FoldNorm(w.Wte, noBias, w.LnFWeight, w.LnFBias);
     }
 
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>
@@ -107,7 +110,8 @@ internal sealed class FusedDecoder : IDisposable
     /// position), and each lm_head block's best logit as a sampler key, for the sampler's one-block draw.
     /// </summary>
     public void LmHead(IntPtr stream) =>
-        Gemv(GemvKernel.LmHead, w.Wte, null, X, w.LnFWeight, w.LnFBias, (float)c.LayerNormEpsilon, Logits, c.VocabSize, c.NEmbd, stream, blockKeys);
+        gemv.Launch(stream, GemvKernel.LmHead, w.Wte, lmHeadNorm.Bias, X, w.LnFWeight, null, (float)c.LayerNormEpsilon, Logits, c.VocabSize,
+            c.NEmbd, blockKeys, lmHeadNorm.GainSum);
 
     /// <summary>The embedding, then five launches a layer, leaving the last layer's output in X.</summary>
     void LaunchLayersOneByOne(IntPtr stream, PerLayerKernels p)
@@ -142,15 +146,15 @@ internal sealed class FusedDecoder : IDisposable
         sampler.Launch(stream, spec, Logits, Seed, State, history, ringDevicePointer, ringCapacity,
             afterLmHead ? blockKeys : null, GemvKernel.LmHeadRowsPerBlock);
 
-    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream,
-              Tensor? blockKeys = null) =>
-        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k, blockKeys);
+    void Gemv(string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias, float eps, Tensor y, int n, int k, IntPtr stream) =>
+        gemv.Launch(stream, kernel, m, bias, x, lnWeight, lnBias, eps, y, n, k);
 
     public void Dispose()
     {
         sampler.Dispose();
         layers?.Dispose();
         perLayer?.Dispose();
+        lmHeadNorm.Dispose();
         foreach (var t in new[] { X, Logits, State, Seed, history, blockKeys }) t.Dispose();
     }
 }

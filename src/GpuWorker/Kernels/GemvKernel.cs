@@ -79,15 +79,17 @@ internal sealed class GemvKernel
     /// <summary>
     /// Enqueues y = <paramref name="kernel"/>(m, x) over an [n, k] matrix, and for the lm_head, where
     /// <paramref name="blockKeys"/> is set, each block's best logits as sampler keys into it (TokenSampler.BlockKeys); returns
-    /// the entry point it used.
+    /// the entry point it used. The lm_head takes ln_f folded into it (<see cref="LayerKernel.FoldNorm"/>): the folded
+    /// bias as <paramref name="bias"/>, its gain sums as <paramref name="gainSum"/>, ln_f's gain as
+    /// <paramref name="lnWeight"/> and no <paramref name="lnBias"/>.
     /// </summary>
     public string Launch(IntPtr stream, string kernel, FusedWeights.Matrix m, Tensor? bias, Tensor x, Tensor? lnWeight, Tensor? lnBias,
-        float eps, Tensor y, int n, int k, Tensor? blockKeys = null)
+        float eps, Tensor y, int n, int k, Tensor? blockKeys = null, Tensor? gainSum = null)
     {
         var (name, grid, threads, shared) = Shape(kernel, n, k, vectorElements, multiprocessors);
         module.Launch(name, grid, threads, stream, a => a
             .Ptr(m.WeightPointer).Ptr(m.ScalePointer).Ptr(Ptr(bias)).Ptr(Pointers.Of(x)).Ptr(Ptr(lnWeight)).Ptr(Ptr(lnBias))
-            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k).Ptr(Ptr(blockKeys)), shared,
+            .Float(eps).Ptr(Pointers.Of(y)).Int(n).Int(k).Ptr(Ptr(blockKeys)).Ptr(Ptr(gainSum)), shared,
             kernel == LmHead ? LmHeadWindow(m.WeightPointer, m.Weight.NumberOfElements * m.Weight.ElementSize, lmHeadSetAside, maxWindowBytes) : null);
         return name;
     }

@@ -131,16 +131,23 @@ __device__ __forceinline__ float warp_sum(float v, int width = 32) { return warp
 __device__ __forceinline__ float warp_max(float v) { return warp_reduce<Max>(v); }
 
 // Sums of (a, b) over the block's `warps` warps (every thread gets them): a LayerNorm's sum and sum of squares in one
-// reduction. scratch holds 64 floats and may be written again only after the caller's next __syncthreads.
-__device__ __forceinline__ float2 block_sum2(float2 v, float* scratch, int warps) {
+// reduction. scratch holds 64 floats and may be written again only after the caller's next __syncthreads. In two
+// halves where the caller has work between them: block_sum2_publish (each warp's sums in scratch, then the barrier) and
+// block_sum2_collect (every thread adds the warps' sums; scratch must not be written in between).
+__device__ __forceinline__ void block_sum2_publish(float2 v, float* scratch) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     v.x = warp_sum(v.x);
     v.y = warp_sum(v.y);
     if (lane == 0) { scratch[warp] = v.x; scratch[32 + warp] = v.y; }
     __syncthreads();
-    v.x = warp_sum(lane < warps ? scratch[lane] : 0.f);
-    v.y = warp_sum(lane < warps ? scratch[32 + lane] : 0.f);
-    return v;
+}
+__device__ __forceinline__ float2 block_sum2_collect(const float* scratch, int warps) {
+    const int lane = threadIdx.x & 31;
+    return make_float2(warp_sum(lane < warps ? scratch[lane] : 0.f), warp_sum(lane < warps ? scratch[32 + lane] : 0.f));
+}
+__device__ __forceinline__ float2 block_sum2(float2 v, float* scratch, int warps) {
+    block_sum2_publish(v, scratch);
+    return block_sum2_collect(scratch, warps);
 }
 
 // Four int8 (packed, the first in the low byte) as floats, without a conversion instruction (which runs at a

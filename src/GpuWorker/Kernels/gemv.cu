@@ -8,9 +8,11 @@
 //   gemv_ln_bias       LayerNorm(x) first (attention and MLP inputs), + bias
 //   gemv_ln_bias_gelu  LayerNorm(x) first, + bias, GELU (MLP up-projection)
 //   gemv_bias_residual + bias, added into the residual stream y in place (projections)
-//   gemv_ln            LayerNorm(x) first, no bias (the tied lm_head over ln_f), 4 rows per warp; where block_keys is
-//                      set, also each block's best BLOCK_KEYS logits as sampler keys (common.cuh), for sampling.cu's
-//                      one-block draw
+//   gemv_ln            the tied lm_head over ln_f, 4 rows per warp, with ln_f folded into the product (as the layer
+//                      kernel's LayerNorms are, LayerKernel.FoldNorm): bias is then b + W shift and gain_sum W gain, so
+//                      x is staged as gain * x and the rows finish as rstd (acc - mean gain_sum) scale + bias, with no
+//                      pass normalising x and no barrier after it; where block_keys is set, also each block's best
+//                      BLOCK_KEYS logits as sampler keys (common.cuh), for sampling.cu's one-block draw
 // Launch with blockDim.x = 32 * warps (at most the entry point's bound) and K * 4 bytes of dynamic
 // shared memory (3 K * 4 with LayerNorm); K is a multiple of 16. The host sizes blocks so that each SM
 // gets about one: every block restages (and renormalises) x, so fewer, larger blocks read less of L2.
@@ -37,7 +39,9 @@ template <bool LN, int EPI, int ROWS, int MAXV>
 __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __restrict__ scale,
                                      const float* __restrict__ bias, const float* __restrict__ x,
                                      const float* __restrict__ ln_w, const float* __restrict__ ln_b, float eps,
-                                     float* __restrict__ y, int N, int K, Key* __restrict__ block_keys) {
+                                     float* __restrict__ y, int N, int K, Key* __restrict__ block_keys,
+                                     const float* __restrict__ gain_sum) {
+    constexpr bool FOLD = LN && EPI == EPI_NONE; // the lm_head
     // Shared memory: x (then normalised x), and with LayerNorm its gain and bias: K floats each.
     extern __shared__ __align__(16) float xs[];
     float* gain = xs + K;
@@ -49,7 +53,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     const int vecs = K / VEC_ELEMS, quads = K / 4;
     uint4 w[ROWS][MAXV];
     load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, 0, lane);
-    float row_scale[ROWS], row_bias[ROWS];
+    float row_scale[ROWS], row_bias[ROWS], row_gain_sum[ROWS];
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
         const bool mine = lane == 0 && row0 + r < N;
@@ -58,7 +62,8 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #else
         row_scale[r] = 1.f;
 #endif
-        row_bias[r] = mine && EPI != EPI_NONE ? bias[row0 + r] : 0.f;
+        row_bias[r] = mine ? bias[row0 + r] : 0.f;
+        row_gain_sum[r] = FOLD && mine ? gain_sum[row0 + r] : 0.f;
         // The residual stream was last written two kernels back (attention and the MLP's first half sit
         // between), so it is complete already.
         if (EPI == EPI_BIAS_RESIDUAL && mine) row_bias[r] += y[row0 + r];
@@ -67,7 +72,7 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #pragma unroll 4
         for (int i = threadIdx.x; i < quads; i += blockDim.x) {
             reinterpret_cast<float4*>(gain)[i] = reinterpret_cast<const float4*>(ln_w)[i];
-            reinterpret_cast<float4*>(shift)[i] = reinterpret_cast<const float4*>(ln_b)[i];
+            if (!FOLD) reinterpret_cast<float4*>(shift)[i] = reinterpret_cast<const float4*>(ln_b)[i];
         }
     }
     wait_for_previous_kernel();
@@ -82,17 +87,26 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #pragma unroll 4
     for (int i = threadIdx.x; i < quads; i += blockDim.x) {
         const float4 v = reinterpret_cast<const float4*>(x)[i];
-        reinterpret_cast<float4*>(xs)[i] = v;
+        if (FOLD) { // gain was staged by this thread, at this i
+            const float4 g = reinterpret_cast<const float4*>(gain)[i];
+            reinterpret_cast<float4*>(xs)[i] = make_float4(v.x * g.x, v.y * g.y, v.z * g.z, v.w * g.w);
+        } else {
+            reinterpret_cast<float4*>(xs)[i] = v;
+        }
         sums.x += (v.x + v.y) + (v.z + v.w);
         sums.y += (v.x * v.x + v.y * v.y) + (v.z * v.z + v.w * v.w);
     }
-    if (LN) {
-        sums = block_sum2(sums, scratch, warps);
-        const float mean = sums.x / K;
-        const float rstd = rsqrtf(fmaxf(sums.y / K - mean * mean, 0.f) + eps);
-        for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
+    if (FOLD) { // the reduction's barrier also publishes xs; its sums are collected after the products
+        block_sum2_publish(sums, scratch);
+    } else {
+        if (LN) {
+            sums = block_sum2(sums, scratch, warps);
+            const float mean = sums.x / K;
+            const float rstd = rsqrtf(fmaxf(sums.y / K - mean * mean, 0.f) + eps);
+            for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
+        }
+        __syncthreads();
     }
-    __syncthreads();
 
     float acc[ROWS];
 #pragma unroll
@@ -110,13 +124,19 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         if (first >= vecs) break;
         load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, first, lane);
     }
+    float2 stats = make_float2(0.f, 1.f); // ln_f's mean and 1 / deviation where folded
+    if (FOLD) {
+        const float2 s2 = block_sum2_collect(scratch, warps);
+        stats.x = s2.x / K;
+        stats.y = rsqrtf(fmaxf(s2.y / K - stats.x * stats.x, 0.f) + eps);
+    }
     Key key[ROWS]; // lane 0's rows' keys, where block_keys is set
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
         const int row = row0 + r;
         float s = warp_sum(acc[r]);
         if (lane != 0) continue;
-        s = s * row_scale[r] + row_bias[r];
+        s = (s - stats.x * row_gain_sum[r]) * stats.y * row_scale[r] + row_bias[r];
         if (EPI == EPI_BIAS_GELU) s = gelu_tanh(s);
         if (row < N) y[row] = s;
         key[r] = row < N ? make_key(s, row) : 0; // no row, no key
@@ -141,8 +161,8 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
 #define GEMV_ENTRY(NAME, LN, EPI, ROWS, MAXV, THREADS)                                                              \
     extern "C" __global__ void __launch_bounds__(THREADS) NAME##_##MAXV(                                             \
         const WT* W, const float* scale, const float* bias, const float* x, const float* ln_w, const float* ln_b,   \
-        float eps, float* y, int N, int K, Key* block_keys) {                                                        \
-        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K, block_keys);                          \
+        float eps, float* y, int N, int K, Key* block_keys, const float* gain_sum) {                                 \
+        gemv<LN, EPI, ROWS, MAXV>(W, scale, bias, x, ln_w, ln_b, eps, y, N, K, block_keys, gain_sum);                \
     }
 
 // The vector counts per lane the host may pick (GemvKernel.VectorsPerLane lists the same).

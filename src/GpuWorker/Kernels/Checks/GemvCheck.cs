@@ -39,7 +39,12 @@ internal static class GemvCheck
             var y = kernel == "gemv_bias_residual" ? residual.clone() : full(n, float.NaN, device: CUDA); // poisoned: every element must be written
             // The lm_head also writes each block's best logits as sampler keys (the one-block draw's input); poisoned too.
             var blockKeys = kernel == GemvKernel.LmHead ? full(TokenSampler.BlockKeyCount(n, GemvKernel.LmHeadRowsPerBlock), -1L, ScalarType.Int64, device: CUDA) : null;
-            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k, blockKeys);
+            // The lm_head takes ln_f folded into it, as the engine gives it (the rotation's copies below reuse this matrix's
+            // fold: their outputs are not checked).
+            using var fold = kernel == GemvKernel.LmHead ? LayerKernel.FoldNorm(m, zeros(n, device: CUDA), lnW, lnB) : null;
+            Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => fold is null
+                ? gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k)
+                : gemv.Launch(s, kernel, mm, fold.Bias, x, lnW, null, 1e-5f, y, n, k, blockKeys, fold.GainSum);
             var name = launch(stream.Handle, m);
             stream.Synchronize();
             var error = RelativeError(y, reference);
