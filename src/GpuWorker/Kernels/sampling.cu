@@ -17,6 +17,7 @@
 #define WARPS (THREADS / 32)
 #define MAX_HELD 4        // keys a thread holds in top_k_by_count for a block's chunk: it takes up to MAX_HELD x THREADS
 #define BLOCK_HELD 4      // and blocks for the one-block draw's block keys: GPT-2's 1,571 (TokenSampler.FromBlockKeys)
+static_assert(MAX_STAGED <= BLOCK_KEYS * BLOCK_HELD * THREADS, "the one-block draw's threads hold every block it stages");
 #define MAX_ROUNDS 8      // a warp's share of top_k_by_count's pool: k up to WARPS x MAX_ROUNDS
 #define MAX_KEPT THREADS  // keys at or above top_k_by_count's bound it ranks, one a thread
 #define MAX_CHOSEN 128    // the one-block draw's top k at most (TokenSampler.FromBlockKeys)
@@ -116,6 +117,7 @@ __device__ bool rank_kept(const Key* kept, const unsigned int* count, int k, Out
     if ((int)threadIdx.x < survivors) {
         const Key v = kept[threadIdx.x];
         int above = 0;
+#pragma unroll 8
         for (int j = 0; j < survivors; j++) above += kept[j] > v;
         if (above < k) out(above, v);
     }
@@ -133,22 +135,17 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
     return rank_kept(kept, count, k, out);
 }
 
-// A bound at most the k-th largest of the n keys key(i) (nonzero keys unique, zeros none) into *bound, without the radix
-// select's passes of four block barriers each: each warp's R largest keys (R = k / WARPS rounded up, by repeated warp
-// maxima over the keys its threads hold) form a pool of the keys, whose k-th largest is at or below the keys' k-th
-// largest (1, every nonzero key, where the pool holds fewer than k). False, having written nothing, where a thread would
-// hold more than HELD keys or a warp take more than MAX_ROUNDS. Two block barriers; *count is zeroed for keep_if_above.
-template <int HELD, typename KeyAt>
-__device__ bool pool_bound(KeyAt key, int n, int k, Key* pool, unsigned int* count, Key* bound) {
+// A bound at most the k-th largest of the keys the block's threads hold (HELD each; nonzero keys unique, zeros none) into
+// *bound, without the radix select's passes of four block barriers each: each warp's R largest keys (R = k / WARPS
+// rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the keys, whose k-th largest is at
+// or below the keys' k-th largest (1, every nonzero key, where the pool holds fewer than k). False, having written
+// nothing, where a warp would take more than MAX_ROUNDS. Takes the held keys (zeroes those pooled). Two block
+// barriers; *count is zeroed for keep_if_above.
+template <int HELD>
+__device__ bool pool_bound_held(Key (&held)[HELD], int k, Key* pool, unsigned int* count, Key* bound) {
     const int rounds = (k + WARPS - 1) / WARPS;
-    if (rounds > MAX_ROUNDS || n > HELD * THREADS) return false;
+    if (rounds > MAX_ROUNDS) return false;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    Key held[HELD];
-#pragma unroll
-    for (int j = 0; j < HELD; j++) {
-        const int i = threadIdx.x + j * THREADS;
-        held[j] = i < n ? key(i) : 0;
-    }
     if (threadIdx.x == 0) { *count = 0; *bound = 1; }
     for (int r = 0; r < rounds; r++) {
         Key top = 0;
@@ -164,11 +161,25 @@ __device__ bool pool_bound(KeyAt key, int n, int k, Key* pool, unsigned int* cou
     if (threadIdx.x < pooled) {
         const Key v = pool[threadIdx.x];
         int above = 0;
+#pragma unroll 8
         for (int j = 0; j < pooled; j++) above += pool[j] > v;
         if (v != 0 && above == k - 1) *bound = v;
     }
     __syncthreads();
     return true;
+}
+
+// The same over the n keys key(i), a thread holding keys threadIdx.x + j THREADS: false where n > HELD x THREADS.
+template <int HELD, typename KeyAt>
+__device__ bool pool_bound(KeyAt key, int n, int k, Key* pool, unsigned int* count, Key* bound) {
+    if (n > HELD * THREADS) return false;
+    Key held[HELD];
+#pragma unroll
+    for (int j = 0; j < HELD; j++) {
+        const int i = threadIdx.x + j * THREADS;
+        held[j] = i < n ? key(i) : 0;
+    }
+    return pool_bound_held<HELD>(held, k, pool, count, bound);
 }
 
 // The k largest of the n keys in shared memory (nonzero keys unique, zeros none): out(rank, key) is called once for each
@@ -189,20 +200,43 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
     return rank_kept(kept, count, k, out);
 }
 
-// The same over the lm_head's block keys (BLOCK_KEYS a block, largest first, zeros last), bounded from the blocks' best
-// keys alone: their k-th largest is at most the k-th largest of all, and a block whose best is below the bound has no
-// key above it. So a thread holds HELD blocks' best keys instead of BLOCK_KEYS x HELD keys (measured on the stamped draw:
-// the selection was 4.0 of its 5.7 us, and half the keys, 64-row blocks, took 1.2 us off).
+// The same over the lm_head's block keys (BLOCK_KEYS a block, largest first, zeros last), which the threads hold in
+// registers (blocks threadIdx.x + j THREADS), bounded from the blocks' best keys alone: their k-th largest is at most the
+// k-th largest of all, and a block whose best is below the bound has no key above it (measured on the stamped draw: the
+// selection was 4.0 of its 5.7 us, and half the keys, 64-row blocks, took 1.2 us off). Each warp reserves its kept keys'
+// places with one shared atomic, where one a key queued ~55 on the count.
 template <int HELD, typename Out>
-__device__ bool top_k_of_blocks(const Key* keys, int blocks, int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
-    if (!pool_bound<HELD>([&](int i) { return keys[BLOCK_KEYS * i]; }, blocks, k, pool, count, bound)) return false;
+__device__ bool top_k_of_blocks(const Key (&blocks)[HELD][BLOCK_KEYS], int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
+    Key best[HELD];
+#pragma unroll
+    for (int j = 0; j < HELD; j++) best[j] = blocks[j][0];
+    if (!pool_bound_held<HELD>(best, k, pool, count, bound)) return false;
     const Key b = *bound;
+    unsigned int mine = 0; // this thread's keys at or above b (zeros are below: b >= 1)
 #pragma unroll
-    for (int j = 0; j < HELD; j++) {
-        const int block = threadIdx.x + j * THREADS;
-        if (block >= blocks || keys[BLOCK_KEYS * block] < b) continue;
+    for (int j = 0; j < HELD; j++)
 #pragma unroll
-        for (int e = 0; e < BLOCK_KEYS; e++) keep_if_above(keys[BLOCK_KEYS * block + e], b, kept, count);
+        for (int e = 0; e < BLOCK_KEYS; e++) mine += blocks[j][e] >= b;
+    const unsigned int lane = threadIdx.x & 31;
+    unsigned int through = mine; // the warp's kept keys up to this lane's
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+        const unsigned int below = __shfl_up_sync(0xffffffffu, through, o);
+        if (lane >= (unsigned int)o) through += below;
+    }
+    const unsigned int warp_kept = __shfl_sync(0xffffffffu, through, 31);
+    if (warp_kept > 0) {
+        unsigned int at = 0;
+        if (lane == 31) at = atomicAdd(count, warp_kept);
+        at = __shfl_sync(0xffffffffu, at, 31) + through - mine;
+#pragma unroll
+        for (int j = 0; j < HELD; j++)
+#pragma unroll
+            for (int e = 0; e < BLOCK_KEYS; e++)
+                if (blocks[j][e] >= b) {
+                    if (at < MAX_KEPT) kept[at] = blocks[j][e];
+                    at++;
+                }
     }
     return rank_kept(kept, count, k, out);
 }
@@ -282,16 +316,31 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     // ranked with the chosen keys (rare: with the top 50 placed at random, 4 share a block of 32 rows once in ~17,000 steps).
     // TokenSampler.FromBlockKeys says where this applies.
     if (block_keys != nullptr) {
-        const int n = BLOCK_KEYS * ((V + rows_per_block - 1) / rows_per_block);
-        for (int i = threadIdx.x; i < n; i += THREADS) keys[i] = __ldcg(block_keys + i);
-        if (threadIdx.x == 0) { written = 0; unsure_count = 0; }
-        __syncthreads();
+        const int blocks = (V + rows_per_block - 1) / rows_per_block, n = BLOCK_KEYS * blocks;
+        // This thread's blocks' keys, every load issued before any is used: one round trip to L2, where a loop of loads
+        // and shared-memory stores took two or three (measured: 2,050 cycles of the 4.8 us top-50 draw).
+        Key held[BLOCK_HELD][BLOCK_KEYS];
+#pragma unroll
+        for (int j = 0; j < BLOCK_HELD; j++) {
+            const int block = threadIdx.x + j * THREADS;
+#pragma unroll
+            for (int e = 0; e < BLOCK_KEYS; e++) held[j][e] = block < blocks ? __ldcg(block_keys + BLOCK_KEYS * block + e) : 0;
+        }
         if (!top_k_mode) { // greedy: the best block key is the best logit's
             Key best = 0;
-            for (int i = threadIdx.x; i < n; i += THREADS) best = keys[i] > best ? keys[i] : best;
+#pragma unroll
+            for (int j = 0; j < BLOCK_HELD; j++) best = held[j][0] > best ? held[j][0] : best;
             finish(token_of(block_max(best, scratch)));
             return;
         }
+        // Staged too, for the unsure blocks' check and the radix select, which read them by index (after barriers).
+#pragma unroll
+        for (int j = 0; j < BLOCK_HELD; j++) {
+            const int block = threadIdx.x + j * THREADS;
+#pragma unroll
+            for (int e = 0; e < BLOCK_KEYS; e++) if (block < blocks) keys[BLOCK_KEYS * block + e] = held[j][e];
+        }
+        if (threadIdx.x == 0) { written = 0; unsure_count = 0; }
         // The key of rank r into top, and raced; where it is its block's last, into unsure too.
         Key best = 0;
         const auto choose = [&](int rank, Key key) {
@@ -300,7 +349,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             best = r > best ? r : best;
             if (key == keys[BLOCK_KEYS * (token_of(key) / rows_per_block) + BLOCK_KEYS - 1]) unsure[atomicAdd(&unsure_count, 1u)] = key;
         };
-        if (!top_k_of_blocks<BLOCK_HELD>(keys, n / BLOCK_KEYS, top_k, pool, kept, &count, &bound, choose)) {
+        if (!top_k_of_blocks<BLOCK_HELD>(held, top_k, pool, kept, &count, &bound, choose)) {
             const Key threshold = select_threshold([&](int i) { return keys[i]; }, n, top_k, hist, &chosen, &needed);
             for (int i = threadIdx.x; i < n; i += THREADS)
                 if (keys[i] >= threshold) choose((int)atomicAdd(&written, 1u), keys[i]); // exactly top_k of them, in no order
