@@ -1,0 +1,49 @@
+namespace GptBench.GpuWorker.Tests.Kernels;
+
+/// <summary>scripts/decode-gate, which picks the variants of a decode A/B that beat base (the one a ladder then runs).</summary>
+public sealed class DecodeGateTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("decode-gate-").FullName;
+
+    static string Done(string weights, int input, int output, int tokensPerSecond) =>
+        $"11:04:07 [1/4] done gpt2 fused {weights} cuda in={input} out={output}: ttft 0.43 ms, {tokensPerSecond} tok/s (median of 3),\n";
+
+    static string Round(string name, int round, int bf16) =>
+        $"=== {name} {round}\n" + Done("bf16", 32, 256, bf16) + Done("bf16", 128, 32, 9000) + Done("int8", 32, 256, 9000);
+
+    (int Exit, string Output, string Error) Run(string log, params string[] variants)
+    {
+        var path = Path.Combine(dir, "fused-ab.txt");
+        File.WriteAllText(path, log);
+        return Scripts.Run("bash", "decode-gate", [path, .. variants]);
+    }
+
+    [Fact]
+    public void A_variant_goes_on_where_its_bf16_decode_at_32_in_256_out_summed_over_the_rounds_beat_base()
+    {
+        var log = Round("base", 1, 5950) + Round("faster", 1, 5940) + Round("slower", 1, 5960) +
+                  Round("base", 2, 5950) + Round("faster", 2, 5970) + Round("slower", 2, 5930); // 11,910 and 11,890 against 11,900
+        var (exit, output, error) = Run(log, "faster=a/sampling.cu", "slower=b/sampling.cu");
+        Assert.True(exit == 0, error);
+        Assert.Equal("faster=a/sampling.cu\n", output);
+    }
+
+    [Fact]
+    public void A_variant_missing_a_round_or_absent_does_not_go_on()
+    {
+        var log = Round("base", 1, 5950) + Round("cut", 1, 6100) + Round("base", 2, 5950);
+        var (exit, output, error) = Run(log, "cut=a/sampling.cu", "absent=b/sampling.cu");
+        Assert.True(exit == 0, error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Without_a_log_it_prints_its_usage()
+    {
+        var (exit, _, error) = Scripts.Run("bash", "decode-gate", Path.Combine(dir, "none.txt"), "x");
+        Assert.Equal(2, exit);
+        Assert.Contains("scripts/decode-gate LOG VARIANT...", error);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
