@@ -204,7 +204,7 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
 // registers (blocks threadIdx.x + j THREADS), bounded from the blocks' best keys alone: their k-th largest is at most the
 // k-th largest of all, and a block whose best is below the bound has no key above it (measured on the stamped draw: the
 // selection was 4.0 of its 5.7 us, and half the keys, 64-row blocks, took 1.2 us off). Each warp reserves its kept keys'
-// places with one shared atomic, where one a key queued ~55 on the count.
+// places with one shared atomic (its lanes' counts summed by shuffles), not one a key.
 template <int HELD, typename Out>
 __device__ bool top_k_of_blocks(const Key (&blocks)[HELD][BLOCK_KEYS], int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
     Key best[HELD];
@@ -317,8 +317,10 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     // TokenSampler.FromBlockKeys says where this applies.
     if (block_keys != nullptr) {
         const int blocks = (V + rows_per_block - 1) / rows_per_block, n = BLOCK_KEYS * blocks;
-        // This thread's blocks' keys, every load issued before any is used: one round trip to L2, where a loop of loads
-        // and shared-memory stores took two or three (measured: 2,050 cycles of the 4.8 us top-50 draw).
+        // This thread's blocks' keys, every load issued before any is used, then staged. Against a strided loop of loads
+        // into shared memory (docs/results/draw-held-keys/): the draw alone no faster (each thread's three consecutive
+        // keys make every load fetch its sectors again), but in the decode step top-50's share 0.5..1.4 us smaller,
+        // greedy's draw 2.29 -> 1.88 us alone, decode +0.2..0.5%.
         Key held[BLOCK_HELD][BLOCK_KEYS];
 #pragma unroll
         for (int j = 0; j < BLOCK_HELD; j++) {
