@@ -2,10 +2,10 @@
 # On the GPU machine: the lm_head's block keys stored by rank, the draw loading the blocks' best keys first and the others
 # by cp.async beside its pool (by-slot.patch) against HEAD. 1. the gemv check (the lm_head's logits, and its block keys
 # exact in the new order), one round; 2. if it passed: the draw's sampling check, its stage clocks against HEAD's
-# (held-stamps.patch of ../draw-coalesced-keys/, by-slot-stamps.patch), the step check and decode (scripts/draw-ab).
+# (held-stamps.patch, by-slot-stamps.patch), the step check and decode (scripts/draw-ab).
 # Here first: scripts/gpu-bundle; scripts/variant slot docs/results/block-keys-by-slot/by-slot.patch; scripts/variant
 # slotstamps docs/results/block-keys-by-slot/by-slot-stamps.patch; scripts/variant heldstamps
-# docs/results/draw-coalesced-keys/held-stamps.patch; carry .bundle and .variants.
+# docs/results/block-keys-by-slot/held-stamps.patch; carry .bundle and .variants.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 V=slot=.variants/slot/common.cuh,.variants/slot/gemv.cu,.variants/slot/sampling.cu,.variants/slot/GpuWorker.dll
