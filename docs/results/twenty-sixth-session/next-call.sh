@@ -6,7 +6,7 @@
 # beat HEAD's decode (scripts/decode-gate on each folder's fused-ab.txt), else of HEAD:
 #   LADDER_VARIANT=NAME=FILES scripts/gpu-scripts twenty-sixth-session/ladder.sh:0
 # Arguments pass --only to scripts/gpu-scripts.
-# Here first: what both measure.sh headers say (one bundle; variants slot, slotstamps, lean, leanstamps, heldstamps);
+# Here first: ./prepare.sh (the bundle and the variants slot, slotstamps, heldstamps, lean, leanstamps);
 # carry .bundle and .variants.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
