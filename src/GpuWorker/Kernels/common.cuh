@@ -150,6 +150,13 @@ __device__ __forceinline__ float2 block_sum2(float2 v, float* scratch, int warps
     return block_sum2_collect(scratch, warps);
 }
 
+// A LayerNorm's mean and 1 / deviation over C values from their (sum, sum of squares), E[x^2] - mean^2 in fp32: GPT-2's
+// residual stream is far from constant, so it keeps its precision (the step check against Gpt2.Decode in fp32 measures it).
+__device__ __forceinline__ float2 norm_stats(float2 sums, int C, float eps) {
+    const float mean = sums.x / C;
+    return make_float2(mean, rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps));
+}
+
 // Four int8 (packed, the first in the low byte) as floats, without a conversion instruction (which runs at a
 // quarter of the FMA rate and held int8 products behind bf16's): q + 128 as an unsigned byte in the mantissa
 // of 2^23, then minus 2^23 + 128, exactly.

@@ -100,10 +100,8 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         block_sum2_publish(sums, scratch);
     } else {
         if (LN) {
-            sums = block_sum2(sums, scratch, warps);
-            const float mean = sums.x / K;
-            const float rstd = rsqrtf(fmaxf(sums.y / K - mean * mean, 0.f) + eps);
-            for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - mean) * rstd * gain[k] + shift[k];
+            const float2 ln = norm_stats(block_sum2(sums, scratch, warps), K, eps);
+            for (int k = threadIdx.x; k < K; k += blockDim.x) xs[k] = (xs[k] - ln.x) * ln.y * gain[k] + shift[k];
         }
         __syncthreads();
     }
@@ -124,12 +122,8 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
         if (first >= vecs) break;
         load_weights<ROWS, MAXV>(w, W, row0, N, K, vecs, first, lane);
     }
-    float2 stats = make_float2(0.f, 1.f); // ln_f's mean and 1 / deviation where folded
-    if (FOLD) {
-        const float2 s2 = block_sum2_collect(scratch, warps);
-        stats.x = s2.x / K;
-        stats.y = rsqrtf(fmaxf(s2.y / K - stats.x * stats.x, 0.f) + eps);
-    }
+    // ln_f's mean and 1 / deviation where folded.
+    const float2 stats = FOLD ? norm_stats(block_sum2_collect(scratch, warps), K, eps) : make_float2(0.f, 1.f);
     Key key[ROWS]; // lane 0's rows' keys, where block_keys is set
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {

@@ -443,9 +443,7 @@ __device__ __forceinline__ NormConstants norm_constants(const float* gain, int C
 
 // A LayerNorm folded into the product after it (LayerParams): xs = gain * x over the C values the threads hold (x:
 // this thread's four), written in planes (plane_position), and kept = x + k.keep_bias unless kept is null; returns
-// x's mean and 1 / deviation. Mean and variance from one reduction of (sum, sum of squares) in fp32: GPT-2's residual
-// stream is far from constant, so E[x^2] - mean^2 keeps its precision (the step check against Gpt2.Decode in fp32
-// measures it). xs's and scratch's earlier readers are past a barrier before this is called. Before the reduction's
+// x's mean and 1 / deviation from one reduction of (sum, sum of squares) (norm_stats). xs's and scratch's earlier readers are past a barrier before this is called. Before the reduction's
 // barrier each thread waits for its weight copies but the PENDING most recent, so that one barrier orders the
 // statistics, xs and the copies before the product.
 template <int PENDING>
@@ -457,9 +455,7 @@ __device__ float2 layer_norm(float4 x, float* xs, const NormConstants& k, int C,
         *reinterpret_cast<float4*>(xs + plane_position(4 * threadIdx.x, C)) = y;
     }
     await_copies<PENDING>();
-    sums = block_sum2(sums, scratch, WARPS);
-    const float mean = sums.x / C;
-    return make_float2(mean, rsqrtf(fmaxf(sums.y / C - mean * mean, 0.f) + eps));
+    return norm_stats(block_sum2(sums, scratch, WARPS), C, eps);
 }
 
 // This thread's four elements of the sum of `replicas` copies of v (C floats each), plus its four of `plus` (in
