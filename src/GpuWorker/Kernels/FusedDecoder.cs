@@ -71,8 +71,7 @@ internal sealed class FusedDecoder : IDisposable
         Seed = I(1, ScalarType.Int64);
         history = I(c.NPositions);
         blockKeys = I(TokenSampler.BlockKeyCount(c.VocabSize, GemvKernel.LmHeadRowsPerBlock), ScalarType.Int64);
-        using (var noBias = zeros([c.VocabSize], ScalarType.Float32, device))
-            lmHeadNorm = LayerKernel.FoldNorm(w.Wte, noBias, w.LnFWeight, w.LnFBias);
+        lmHeadNorm = LayerKernel.FoldNorm(w.Wte, null, w.LnFWeight, w.LnFBias);
     }
 
     /// <summary>The persistent layer kernel, or null when the layers run as five launches each.</summary>

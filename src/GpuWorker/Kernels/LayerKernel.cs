@@ -181,12 +181,15 @@ internal sealed class LayerKernel : IDisposable
         }
     }
 
-    public static FoldedNorm FoldNorm(FusedWeights.Matrix m, Tensor bias, Tensor gain, Tensor shift)
+    /// <summary>LayerNorm (<paramref name="gain"/>, <paramref name="shift"/>) folded into <paramref name="m"/> x +
+    /// <paramref name="bias"/>; a null bias where the product has none (the lm_head).</summary>
+    public static FoldedNorm FoldNorm(FusedWeights.Matrix m, Tensor? bias, Tensor gain, Tensor shift)
     {
         using var scope = NewDisposeScope();
         // Elementwise products summed rather than matrix products: those may run in TF32.
         var gainSum = m.Weight.to(ScalarType.Float32).mul(gain.unsqueeze(0)).sum(1).contiguous();
-        var folded = FusedWeights.Dequantize(m).mul(shift.unsqueeze(0)).sum(1).add(bias).contiguous();
+        var shifted = FusedWeights.Dequantize(m).mul(shift.unsqueeze(0)).sum(1);
+        var folded = (bias is null ? shifted : shifted.add(bias)).contiguous();
         return new FoldedNorm(gainSum.DetachFromDisposeScope(), folded.DetachFromDisposeScope()); // its holder disposes it
     }
 

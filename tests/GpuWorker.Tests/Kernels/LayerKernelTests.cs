@@ -110,4 +110,21 @@ public class LayerKernelTests
         Assert.True(error < 1e-5f, $"folded LayerNorm off by {error:E2} of the largest output");
         Assert.True(fold.Bias.sub(bias).abs().max().item<float>() > 1e-3f, "the shift is folded into the bias");
     }
+
+    [Fact]
+    public void A_product_without_a_bias_folds_as_with_a_zero_one()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(11);
+        const int C = 64, rows = 96;
+        var m = FusedWeights.ToMatrix(randn([rows, C], generator: generator).mul_(0.02), false);
+        var gain = rand([C], generator: generator).add_(0.5);
+        var shift = randn([C], generator: generator).mul_(0.1);
+
+        using var none = LayerKernel.FoldNorm(m, null, gain, shift);
+        using var zero = LayerKernel.FoldNorm(m, zeros([rows]), gain, shift);
+
+        Assert.True(none.Bias.eq(zero.Bias).all().item<bool>(), "the folded shift alone");
+        Assert.True(none.GainSum.eq(zero.GainSum).all().item<bool>());
+    }
 }

@@ -41,7 +41,7 @@ internal static class GemvCheck
             var blockKeys = kernel == GemvKernel.LmHead ? full(TokenSampler.BlockKeyCount(n, GemvKernel.LmHeadRowsPerBlock), -1L, ScalarType.Int64, device: CUDA) : null;
             // The lm_head takes ln_f folded into it, as the engine gives it (the rotation's copies below reuse this matrix's
             // fold: their outputs are not checked).
-            using var fold = kernel == GemvKernel.LmHead ? LayerKernel.FoldNorm(m, zeros(n, device: CUDA), lnW, lnB) : null;
+            using var fold = kernel == GemvKernel.LmHead ? LayerKernel.FoldNorm(m, null, lnW, lnB) : null;
             Func<IntPtr, FusedWeights.Matrix, string> launch = (s, mm) => fold is null
                 ? gemv.Launch(s, kernel, mm, bias, x, lnW, lnB, 1e-5f, y, n, k)
                 : gemv.Launch(s, kernel, mm, fold.Bias, x, lnW, null, 1e-5f, y, n, k, blockKeys, fold.GainSum);
