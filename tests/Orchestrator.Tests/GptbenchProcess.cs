@@ -31,7 +31,11 @@ public sealed class GptbenchProcess : IDisposable
     void Append(string? line)
     {
         if (line is null) return;
-        lock (gate) output.AppendLine(line);
+        lock (gate)
+        {
+            output.AppendLine(line);
+            Monitor.PulseAll(gate); // wakes WaitForLine at once: a test that kills on a line must not lag it
+        }
     }
 
     public string Output { get { lock (gate) return output.ToString(); } }
@@ -48,18 +52,25 @@ public sealed class GptbenchProcess : IDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Waits until the output holds a line matching the predicate.</summary>
+    /// <summary>Waits until the output holds a line matching the predicate; woken by each line, not polled.</summary>
     public bool WaitForLine(Func<string, bool> match, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        lock (gate)
         {
-            if (Output.Split('\n').Any(match)) return true;
-            if (process.HasExited) return Output.Split('\n').Any(match);
-            Thread.Sleep(50);
+            while (!process.HasExited)
+            {
+                if (HasLine(match)) return true;
+                var left = timeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero) return false;
+                Monitor.Wait(gate, TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds))); // wakes to recheck the exit too
+            }
         }
-        return false;
+        process.WaitForExit(); // outside the lock: it drains the output events, which take it
+        lock (gate) return HasLine(match);
     }
+
+    bool HasLine(Func<string, bool> match) => output.ToString().Split('\n').Any(match);
 
     /// <summary>SIGKILL, as a crash would: no shutdown code runs.</summary>
     public void KillHard() => process.Kill(entireProcessTree: false);

@@ -5,7 +5,7 @@ namespace GptBench.Orchestrator.Tests.Sweeps;
 /// <summary>Real `gptbench run` processes with real engine processes (tiny model, CPU).</summary>
 public class SweepRunTests
 {
-    static string Experiment(int inputs, int repeats, string engines = "[static]") => $"""
+    static string Experiment(int inputs, int repeats, string engines = "[static]", int outputTokens = 8) => $"""
         name: e2e
         models: [tiny]
         engines: {engines}
@@ -18,7 +18,7 @@ public class SweepRunTests
         timeout_s: 60
         matrix:
           input_tokens: {"{"}from: 8, to: {8 * inputs}, step: 8{"}"}
-          output_tokens: [8]
+          output_tokens: [{outputTokens}]
         """;
 
     [Fact]
@@ -109,7 +109,9 @@ public class SweepRunTests
     {
         const int trialCount = 8, repeats = 3;
         using var dir = new TempFolder();
-        var file = dir.Write("e2e.yaml", Experiment(inputs: trialCount, repeats: repeats));
+        // 64 tokens, 3 repeats: ~0.6 s a trial on a CPU, so the five trials after the third outlast the kill
+        // (at 8, a loaded two-core CI machine once finished all eight before it landed).
+        var file = dir.Write("e2e.yaml", Experiment(inputs: trialCount, repeats: repeats, outputTokens: 64));
         using (var first = new GptbenchProcess(dir.Root, null, "run", file, "--db", "r.db", "--plain"))
         {
             Assert.True(first.WaitForLine(l => l.Contains($"[3/{trialCount}] done"), TimeSpan.FromMinutes(3)), first.Output);
