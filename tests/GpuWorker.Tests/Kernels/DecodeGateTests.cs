@@ -11,11 +11,13 @@ public sealed class DecodeGateTests : IDisposable
     static string Round(string name, int round, int bf16) =>
         $"=== {name} {round}\n" + Done("bf16", 32, 256, bf16) + Done("bf16", 128, 32, 9000) + Done("int8", 32, 256, 9000);
 
-    (int Exit, string Output, string Error) Run(string log, params string[] variants)
+    (int Exit, string Output, string Error) Run(string log, params string[] variants) => Run(log, [], variants);
+
+    (int Exit, string Output, string Error) Run(string log, string[] options, string[] variants)
     {
         var path = Path.Combine(dir, "fused-ab.txt");
         File.WriteAllText(path, log);
-        return Scripts.Run("bash", "decode-gate", [path, .. variants]);
+        return Scripts.Run("bash", "decode-gate", [.. options, path, .. variants]);
     }
 
     [Fact]
@@ -26,6 +28,16 @@ public sealed class DecodeGateTests : IDisposable
         var (exit, output, error) = Run(log, "faster=a/sampling.cu", "slower=b/sampling.cu");
         Assert.True(exit == 0, error);
         Assert.Equal("faster=a/sampling.cu\n", output);
+    }
+
+    [Fact]
+    public void With_ratio_each_winner_is_followed_by_its_decode_over_bases()
+    {
+        var log = Round("base", 1, 6000) + Round("faster", 1, 6030) + Round("slower", 1, 5990) +
+                  Round("base", 2, 6000) + Round("faster", 2, 6024) + Round("slower", 2, 6000);
+        var (exit, output, error) = Run(log, ["--ratio"], ["faster=a/sampling.cu", "slower=b/sampling.cu"]);
+        Assert.True(exit == 0, error);
+        Assert.Equal("faster=a/sampling.cu 1.0045\n", output); // 12,054 / 12,000
     }
 
     [Fact]
@@ -42,7 +54,7 @@ public sealed class DecodeGateTests : IDisposable
     {
         var (exit, _, error) = Scripts.Run("bash", "decode-gate", Path.Combine(dir, "none.txt"), "x");
         Assert.Equal(2, exit);
-        Assert.Contains("scripts/decode-gate LOG VARIANT...", error);
+        Assert.Contains("scripts/decode-gate [--ratio] LOG VARIANT...", error);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
