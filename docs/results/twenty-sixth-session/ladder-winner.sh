@@ -6,7 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 work=/tmp/gpu-scripts
-files() { echo "$1=.variants/$1/common.cuh,.variants/$1/gemv.cu,.variants/$1/sampling.cu,.variants/$1/GpuWorker.dll"; }
+# A variant as scripts/gpu-ab takes it, NAME=FILE,..., from the files prepare.sh built into .variants/NAME.
+files() { local f=(.variants/"$1"/*); (IFS=,; echo "$1=${f[*]}"); }
 winner=$( { scripts/decode-gate --ratio $work/block-keys-by-slot/fused-ab.txt "$(files slot)" 2>/dev/null
             scripts/decode-gate --ratio $work/draw-word-pool/fused-ab.txt "$(files lean)" 2>/dev/null; } |
           sort -k2 -gr | head -1 | cut -d' ' -f1)
