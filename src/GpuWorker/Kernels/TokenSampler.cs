@@ -66,7 +66,7 @@ internal sealed class TokenSampler : IDisposable
     {
         if (rowsPerBlock < BlockKeysPerBlock) return false;
         var blocks = (vocabulary + rowsPerBlock - 1) / rowsPerBlock;
-        if ((long)BlockKeysPerBlock * blocks > MaxStaged) return false;
+        if (BlockKeyCount(vocabulary, rowsPerBlock) > MaxStaged) return false;
         if (spec.Greedy) return true;
         var keys = BlockKeysPerBlock * (blocks - 1) + Math.Min(BlockKeysPerBlock, vocabulary - (blocks - 1) * rowsPerBlock); // the nonzero ones
         return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= keys && spec.TopK <= MaxChosen &&
@@ -85,21 +85,28 @@ internal sealed class TokenSampler : IDisposable
     }
 
     /// <summary>The keys the lm_head writes for <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>.</summary>
-    internal static int BlockKeyCount(int vocabulary, int rowsPerBlock) => BlockKeysPerBlock * ((vocabulary + rowsPerBlock - 1) / rowsPerBlock);
+    internal static int BlockKeyCount(int vocabulary, int rowsPerBlock) =>
+        BlockKeysPerBlock * BlockKeyStride((vocabulary + rowsPerBlock - 1) / rowsPerBlock);
+
+    /// <summary>common.cuh's block_key_stride: where each rank's run of block keys starts, the block count rounded up to even.</summary>
+    internal static int BlockKeyStride(int blocks) => (blocks + 1) & ~1;
 
     /// <summary>
     /// What the lm_head writes for the one-block draw, computed on the host (the checks' reference): for each block of
     /// <paramref name="rowsPerBlock"/> of <paramref name="logits"/>, the best <see cref="BlockKeysPerBlock"/> of its rows'
-    /// <see cref="Key"/>s, largest first, 0 where the block has fewer rows.
+    /// <see cref="Key"/>s, largest first, 0 where the block has fewer rows; by rank, key j of block b at j
+    /// <see cref="BlockKeyStride"/> + b, 0 in the gap where the block count is odd.
     /// </summary>
     internal static ulong[] BlockKeys(IReadOnlyList<float> logits, int rowsPerBlock)
     {
-        var keys = new ulong[BlockKeyCount(logits.Count, rowsPerBlock)];
-        for (var b = 0; b < keys.Length / BlockKeysPerBlock; b++)
+        var blocks = (logits.Count + rowsPerBlock - 1) / rowsPerBlock;
+        var stride = BlockKeyStride(blocks);
+        var keys = new ulong[BlockKeysPerBlock * stride];
+        for (var b = 0; b < blocks; b++)
         {
             var best = Enumerable.Range(b * rowsPerBlock, Math.Min(rowsPerBlock, logits.Count - b * rowsPerBlock))
                 .Select(t => Key(logits[t], t)).OrderDescending().Take(BlockKeysPerBlock).ToArray();
-            best.CopyTo(keys, BlockKeysPerBlock * b);
+            for (var j = 0; j < best.Length; j++) keys[j * stride + b] = best[j];
         }
         return keys;
     }

@@ -231,8 +231,11 @@ __device__ __forceinline__ Key make_key(float value, int token) {
 __device__ __forceinline__ int token_of(Key k) { return (int)(0xffffffffu - (unsigned int)k); }
 
 // Keys the lm_head writes for each of its blocks: its rows' best BLOCK_KEYS, largest first (zeros where it has fewer rows),
-// from which sampling.cu's one-block draw takes the top k (TokenSampler.BlockKeys computes the same on the host).
+// from which sampling.cu's one-block draw takes the top k (TokenSampler.BlockKeys computes the same on the host). Stored
+// by rank: key j of block b at j * block_key_stride(blocks) + b, so the blocks' best keys, all the draw's pool needs, are
+// one run it loads first; the stride is even (a zero key in the gap), so each run starts 16-byte aligned.
 #define BLOCK_KEYS 3
+__device__ __forceinline__ int block_key_stride(int blocks) { return (blocks + 1) & ~1; }
 
 // The largest of the warp's keys, in every lane: the largest high word, then the largest low word among the lanes that
 // hold it, each one redux.sync (sm_80 and later) instead of five rounds of two 32-bit shuffles.

@@ -144,11 +144,13 @@ __device__ __forceinline__ void gemv(const WT* __restrict__ W, const float* __re
     if (warp != 0) return;
     // The block's best BLOCK_KEYS, largest first: warp 0 takes the block's keys, one a lane, and the best of them in turn.
     Key k = lane < warps * ROWS ? row_keys[lane] : 0;
+    const int stride = block_key_stride(gridDim.x);
 #pragma unroll
     for (int j = 0; j < BLOCK_KEYS; j++) {
         const Key top = warp_max_key(k);
         if (k == top) k = 0; // keys are unique: only its holder's (or, with no keys left, zeros)
-        if (lane == 0) block_keys[(size_t)BLOCK_KEYS * blockIdx.x + j] = top;
+        if (lane == 0) block_keys[(size_t)j * stride + blockIdx.x] = top;
+        if (lane == 0 && blockIdx.x == gridDim.x - 1 && stride > (int)gridDim.x) block_keys[(size_t)j * stride + gridDim.x] = 0; // the gap
     }
 }
 

@@ -18,6 +18,7 @@
 #define MAX_HELD 4        // keys a thread holds in top_k_by_count for a block's chunk: it takes up to MAX_HELD x THREADS
 #define BLOCK_HELD 4      // and blocks for the one-block draw's block keys: GPT-2's 1,571 (TokenSampler.FromBlockKeys)
 static_assert(MAX_STAGED <= BLOCK_KEYS * BLOCK_HELD * THREADS, "the one-block draw's threads hold every block it stages");
+static_assert(MAX_STAGED % 2 == 0, "the one-block draw stages its keys in 16-byte copies");
 #define MAX_ROUNDS 8      // a warp's share of top_k_by_count's pool: k up to WARPS x MAX_ROUNDS
 #define MAX_KEPT THREADS  // keys at or above top_k_by_count's bound it ranks, one a thread
 #define MAX_CHOSEN 128    // the one-block draw's top k at most (TokenSampler.FromBlockKeys)
@@ -35,14 +36,20 @@ __device__ __forceinline__ float race_score(float logit, float inv_temperature, 
     return logit * inv_temperature - __logf(-__logf(uniform01(seed, step, (unsigned int)i)));
 }
 
-__device__ Key block_max(Key v, Key* scratch) {
+// The block's largest key, in every thread, where scratch is unread since the last barrier: one barrier.
+__device__ Key block_max_once(Key v, Key* scratch) {
     v = warp_max_key(v);
-    __syncthreads();
     if ((threadIdx.x & 31) == 0) scratch[threadIdx.x >> 5] = v;
     __syncthreads();
     v = 0;
     for (int w = 0; w < THREADS / 32; w++) v = scratch[w] > v ? scratch[w] : v;
     return v;
+}
+
+// The same where another block_max may have read scratch: a barrier first.
+__device__ Key block_max(Key v, Key* scratch) {
+    __syncthreads();
+    return block_max_once(v, scratch);
 }
 
 // The threshold key with exactly k of the n keys (zeros excluded) at or above it, found 8 bits at a
@@ -135,37 +142,56 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
     return rank_kept(kept, count, k, out);
 }
 
-// A bound at most the k-th largest of the keys the block's threads hold (HELD each; nonzero keys unique, zeros none) into
-// *bound, without the radix select's passes of four block barriers each: each warp's R largest keys (R = k / WARPS
-// rounded up, by repeated warp maxima over the keys its threads hold) form a pool of the keys, whose k-th largest is at
-// or below the keys' k-th largest (1, every nonzero key, where the pool holds fewer than k). False, having written
-// nothing, where a warp would take more than MAX_ROUNDS. Takes the held keys (zeroes those pooled). Two block
-// barriers; *count is zeroed for keep_if_above.
-template <int HELD>
-__device__ bool pool_bound_held(Key (&held)[HELD], int k, Key* pool, unsigned int* count, Key* bound) {
+// A bound at most the k-th largest of the values the block's threads hold (HELD each; zeros none): each warp's R largest
+// values (R = k / WARPS rounded up, by repeated warp maxima over the values its threads hold) form a pool, whose k-th
+// largest is at or below the values' k-th largest (1 where the pool holds fewer than k), without the radix select's
+// passes of four block barriers each. Equal values may be pooled once for several (every holder of a round's maximum
+// drops it), which keeps the pool a subset. In two parts, so that a caller may wait for its copies between them:
+// pool_rounds fills the pool (no barrier; false, having written nothing, where a warp would take more than MAX_ROUNDS;
+// takes the held values, zeroing those pooled), pool_kth ranks it (two block barriers). *count is zeroed for
+// keep_if_above. V: 64-bit keys, or a key's high word alone (its logit's order, one redux.sync a round, not two).
+__device__ __forceinline__ Key warp_max(Key v) { return warp_max_key(v); }
+__device__ __forceinline__ unsigned int warp_max(unsigned int v) { return warp_max_u32(v); }
+
+template <typename V, int HELD>
+__device__ bool pool_rounds(V (&held)[HELD], int k, V* pool, unsigned int* count, V* bound) {
     const int rounds = (k + WARPS - 1) / WARPS;
     if (rounds > MAX_ROUNDS) return false;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     if (threadIdx.x == 0) { *count = 0; *bound = 1; }
     for (int r = 0; r < rounds; r++) {
-        Key top = 0;
+        V top = 0;
 #pragma unroll
         for (int j = 0; j < HELD; j++) top = held[j] > top ? held[j] : top;
-        top = warp_max_key(top);
+        top = warp_max(top);
 #pragma unroll
-        for (int j = 0; j < HELD; j++) if (held[j] == top) held[j] = 0; // keys are unique: only its holder's
+        for (int j = 0; j < HELD; j++) if (held[j] == top) held[j] = 0;
         if (lane == 0) pool[warp * rounds + r] = top;
     }
+    return true;
+}
+
+template <typename V>
+__device__ void pool_kth(int k, const V* pool, V* bound) {
     __syncthreads();
-    const int pooled = WARPS * rounds;
+    const int pooled = WARPS * ((k + WARPS - 1) / WARPS);
     if (threadIdx.x < pooled) {
-        const Key v = pool[threadIdx.x];
-        int above = 0;
+        const V v = pool[threadIdx.x];
+        int above = 0, same = 0;
 #pragma unroll 8
-        for (int j = 0; j < pooled; j++) above += pool[j] > v;
-        if (v != 0 && above == k - 1) *bound = v;
+        for (int j = 0; j < pooled; j++) {
+            above += pool[j] > v;
+            same += pool[j] == v;
+        }
+        if (v != 0 && above < k && above + same >= k) *bound = v; // equal values write the same
     }
     __syncthreads();
+}
+
+template <int HELD>
+__device__ bool pool_bound_held(Key (&held)[HELD], int k, Key* pool, unsigned int* count, Key* bound) {
+    if (!pool_rounds<Key, HELD>(held, k, pool, count, bound)) return false;
+    pool_kth(k, pool, bound);
     return true;
 }
 
@@ -200,23 +226,36 @@ __device__ bool top_k_by_count(const Key* keys, int n, int k, Key* pool, Key* ke
     return rank_kept(kept, count, k, out);
 }
 
-// The same over the lm_head's block keys (BLOCK_KEYS a block, largest first, zeros last), which the threads hold in
-// registers (blocks threadIdx.x + j THREADS), bounded from the blocks' best keys alone: their k-th largest is at most the
-// k-th largest of all, and a block whose best is below the bound has no key above it (measured on the stamped draw: the
-// selection was 4.0 of its 5.7 us, and half the keys, 64-row blocks, took 1.2 us off). Each warp reserves its kept keys'
-// places with one shared atomic (its lanes' counts summed by shuffles), not one a key.
+// The same over the lm_head's block keys (BLOCK_KEYS a block, largest first, zeros last; by rank, common.cuh), bounded
+// from the blocks' best keys alone, which the threads hold (blocks threadIdx.x + j THREADS): their k-th largest is at
+// most the k-th largest of all, and a block whose best is below the bound has no key above it (measured on the stamped
+// draw: the selection was 4.0 of its 5.7 us, and half the keys, 64-row blocks, took 1.2 us off). The other keys are read
+// from shared memory, where the caller's copies of them (one group, this thread's) may still be landing until the pool
+// is filled. Each warp reserves its kept keys' places with one shared atomic (its lanes' counts summed by shuffles).
 template <int HELD, typename Out>
-__device__ bool top_k_of_blocks(const Key (&blocks)[HELD][BLOCK_KEYS], int k, Key* pool, Key* kept, unsigned int* count, Key* bound, Out out) {
-    Key best[HELD];
+__device__ bool top_k_of_blocks(const Key (&best)[HELD], const Key* keys, int stride, int k, Key* pool, Key* kept, unsigned int* count,
+                                Key* bound, Out out) {
+    // The pool of the best keys' high words: a bound on the logit, every key of at least that logit kept.
+    unsigned int pooled[HELD];
 #pragma unroll
-    for (int j = 0; j < HELD; j++) best[j] = blocks[j][0];
-    if (!pool_bound_held<HELD>(best, k, pool, count, bound)) return false;
-    const Key b = *bound;
-    unsigned int mine = 0; // this thread's keys at or above b (zeros are below: b >= 1)
+    for (int j = 0; j < HELD; j++) pooled[j] = (unsigned int)(best[j] >> 32);
+    unsigned int* const pool_words = reinterpret_cast<unsigned int*>(pool);
+    unsigned int* const bound_word = reinterpret_cast<unsigned int*>(bound);
+    if (!pool_rounds<unsigned int, HELD>(pooled, k, pool_words, count, bound_word)) return false;
+    await_copies<0>(); // the pool's barrier then publishes every thread's copies
+    pool_kth(k, pool_words, bound_word);
+    const Key b = (Key)*bound_word << 32;
+    Key blocks[HELD][BLOCK_KEYS]; // the held blocks' keys, where a block's best is at or above b (zeros else)
+    unsigned int mine = 0;        // this thread's keys at or above b (zeros are below: b >= 1)
 #pragma unroll
-    for (int j = 0; j < HELD; j++)
+    for (int j = 0; j < HELD; j++) {
+        const int block = threadIdx.x + j * THREADS;
 #pragma unroll
-        for (int e = 0; e < BLOCK_KEYS; e++) mine += blocks[j][e] >= b;
+        for (int e = 0; e < BLOCK_KEYS; e++) {
+            blocks[j][e] = best[j] < b ? 0 : e == 0 ? best[j] : keys[e * stride + block];
+            mine += blocks[j][e] >= b;
+        }
+    }
     const unsigned int lane = threadIdx.x & 31;
     unsigned int through = mine; // the warp's kept keys up to this lane's
 #pragma unroll
@@ -249,7 +288,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     const unsigned long long* __restrict__ seed_ptr, int* __restrict__ state, int* __restrict__ history,
     volatile int* __restrict__ host_ring, int ring_capacity, Key* __restrict__ candidates, unsigned int* __restrict__ counter,
     const Key* __restrict__ block_keys, int rows_per_block) {
-    __shared__ Key keys[MAX_STAGED];
+    __shared__ __align__(16) Key keys[MAX_STAGED]; // 16-byte copies land in it
     __shared__ Key scratch[32];
     __shared__ unsigned int hist[256];
     __shared__ Key chosen, bound, pool[WARPS * MAX_ROUNDS], kept[MAX_KEPT];
@@ -316,31 +355,36 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
     // ranked with the chosen keys (rare: with the top 50 placed at random, 4 share a block of 32 rows once in ~17,000 steps).
     // TokenSampler.FromBlockKeys says where this applies.
     if (block_keys != nullptr) {
-        const int blocks = (V + rows_per_block - 1) / rows_per_block, n = BLOCK_KEYS * blocks;
-        // This thread's blocks' keys, every load issued before any is used, then staged. Against a strided loop of loads
-        // into shared memory (docs/results/draw-held-keys/): the draw alone no faster (each thread's three consecutive
-        // keys make every load fetch its sectors again), but in the decode step top-50's share 0.5..1.4 us smaller,
-        // greedy's draw 2.29 -> 1.88 us alone, decode +0.2..0.5%.
-        Key held[BLOCK_HELD][BLOCK_KEYS];
+        const int blocks = (V + rows_per_block - 1) / rows_per_block, stride = block_key_stride(blocks), n = BLOCK_KEYS * stride;
+        // Thread t takes blocks t + j THREADS. Their best keys into registers, that run loaded coalesced, every
+        // load issued before any is used: a third of the keys' bytes, all that greedy and top-k's pool need (measured:
+        // the 37.7 KB of all the keys took ~2,000 cycles to load even coalesced, ~19 bytes a cycle into one SM).
+        Key block_best[BLOCK_HELD];
+        const auto load_best = [&] {
 #pragma unroll
-        for (int j = 0; j < BLOCK_HELD; j++) {
-            const int block = threadIdx.x + j * THREADS;
-#pragma unroll
-            for (int e = 0; e < BLOCK_KEYS; e++) held[j][e] = block < blocks ? __ldcg(block_keys + BLOCK_KEYS * block + e) : 0;
-        }
+            for (int j = 0; j < BLOCK_HELD; j++) {
+                const int block = threadIdx.x + j * THREADS;
+                block_best[j] = block < blocks ? __ldcg(block_keys + block) : 0;
+            }
+        };
         if (!top_k_mode) { // greedy: the best block key is the best logit's
-            Key best = 0;
+            load_best();
+            Key top = 0;
 #pragma unroll
-            for (int j = 0; j < BLOCK_HELD; j++) best = held[j][0] > best ? held[j][0] : best;
-            finish(token_of(block_max(best, scratch)));
+            for (int j = 0; j < BLOCK_HELD; j++) top = block_best[j] > top ? block_best[j] : top;
+            finish(token_of(block_max_once(top, scratch)));
             return;
         }
-        // Staged too, for the unsure blocks' check and the radix select, which read them by index (after barriers).
+        // The second and third keys of every block into shared memory while the best ones load and are pooled (cp.async,
+        // 16 bytes a copy, landed by top_k_of_blocks' pool barrier); the best ones staged beside them (zeros in the gap)
+        // for the unsure blocks' check and the radix select, which read them by index after barriers.
+        for (int c = threadIdx.x; c < stride; c += THREADS) copy16(keys + stride + 2 * c, block_keys + stride + 2 * c);
+        commit_copies();
+        load_best();
 #pragma unroll
         for (int j = 0; j < BLOCK_HELD; j++) {
             const int block = threadIdx.x + j * THREADS;
-#pragma unroll
-            for (int e = 0; e < BLOCK_KEYS; e++) if (block < blocks) keys[BLOCK_KEYS * block + e] = held[j][e];
+            if (block < stride) keys[block] = block_best[j];
         }
         if (threadIdx.x == 0) { written = 0; unsure_count = 0; }
         // The key of rank r into top, and raced; where it is its block's last, into unsure too.
@@ -349,14 +393,15 @@ extern "C" __global__ void __launch_bounds__(THREADS) sample_token(
             top[rank] = key;
             const Key r = race(key);
             best = r > best ? r : best;
-            if (key == keys[BLOCK_KEYS * (token_of(key) / rows_per_block) + BLOCK_KEYS - 1]) unsure[atomicAdd(&unsure_count, 1u)] = key;
+            if (key == keys[(BLOCK_KEYS - 1) * stride + token_of(key) / rows_per_block]) unsure[atomicAdd(&unsure_count, 1u)] = key;
         };
-        if (!top_k_of_blocks<BLOCK_HELD>(held, top_k, pool, kept, &count, &bound, choose)) {
+        if (!top_k_of_blocks<BLOCK_HELD>(block_best, keys, stride, top_k, pool, kept, &count, &bound, choose)) {
+            await_copies<0>(); // select_threshold's first barrier publishes them
             const Key threshold = select_threshold([&](int i) { return keys[i]; }, n, top_k, hist, &chosen, &needed);
             for (int i = threadIdx.x; i < n; i += THREADS)
                 if (keys[i] >= threshold) choose((int)atomicAdd(&written, 1u), keys[i]); // exactly top_k of them, in no order
         }
-        const Key winner = block_max(best, scratch); // its barriers follow every choice
+        const Key winner = block_max_once(best, scratch); // its barrier follows every choice
         const int unsure_blocks = (int)unsure_count;
         if (unsure_blocks == 0) { // the chosen are the top k: the race is run
             finish(token_of(winner));

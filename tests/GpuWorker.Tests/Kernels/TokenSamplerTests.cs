@@ -20,7 +20,7 @@ public class TokenSamplerTests
 
     [Theory]
     [InlineData(true, 0, 32, true)]        // greedy: the best block key is the best logit's
-    [InlineData(false, 50, 32, true)]      // GPT-2's 3 x 1,571 block keys fit 4,800 staged keys
+    [InlineData(false, 50, 32, true)]      // GPT-2's 3 x 1,572 block keys (1,571 blocks and the gap) fit 4,800 staged keys
     [InlineData(false, 128, 32, true)]     // MAX_CHOSEN: 128 chosen keys and the rows of 42 blocks, 1,472
     [InlineData(false, 129, 32, false)]    // the multi-block draw
     [InlineData(false, 1000, 32, false)]
@@ -49,7 +49,7 @@ public class TokenSamplerTests
         Assert.False(TokenSampler.FromBlockKeys(new SamplingSpec(false, 0.5, 9), 9, 3)); // 3 keys for each of 3 blocks of 3 rows
 
     [Fact]
-    public void Block_keys_are_each_blocks_best_three_largest_first_ties_to_the_smaller_row_and_zeros_past_its_rows()
+    public void Block_keys_are_each_blocks_best_three_by_rank_ties_to_the_smaller_row_and_zeros_past_its_rows_and_in_the_gap()
     {
         var logits = new float[66]; // blocks of 32: rows 0..31, 32..63 and a last block of 2
         logits[3] = logits[17] = 5f;
@@ -58,10 +58,10 @@ public class TokenSamplerTests
         logits[40] = 2f;
         logits[50] = -1f;
         logits[65] = 7f;
-        Assert.Equal(
-            [TokenSampler.Key(5f, 3), TokenSampler.Key(5f, 17), TokenSampler.Key(4f, 9),
-             TokenSampler.Key(2f, 40), TokenSampler.Key(-1f, 50), TokenSampler.Key(-3f, 32),
-             TokenSampler.Key(7f, 65), TokenSampler.Key(-3f, 64), 0UL],
+        Assert.Equal( // 3 blocks, so runs of 4: each rank's keys of blocks 0, 1, 2, then the gap
+            [TokenSampler.Key(5f, 3), TokenSampler.Key(2f, 40), TokenSampler.Key(7f, 65), 0UL,
+             TokenSampler.Key(5f, 17), TokenSampler.Key(-1f, 50), TokenSampler.Key(-3f, 64), 0UL,
+             TokenSampler.Key(4f, 9), TokenSampler.Key(-3f, 32), 0UL, 0UL],
             TokenSampler.BlockKeys(logits, 32));
     }
 }
