@@ -8,7 +8,8 @@ public sealed class DecodeGateTests : IDisposable
     static string Done(string weights, int input, int output, int tokensPerSecond) =>
         $"11:04:07 [1/4] done gpt2 fused {weights} cuda in={input} out={output}: ttft 0.43 ms, {tokensPerSecond} tok/s (median of 3),\n";
 
-    static string Round(string name, int round, int bf16) =>
+    /// <summary>Round <paramref name="round"/> of variant <paramref name="name"/> in a scripts/decode-ab log: bf16 decode at 32 in / 256 out of <paramref name="bf16"/> tok/s.</summary>
+    internal static string Round(string name, int round, int bf16) =>
         $"=== {name} {round}\n" + Done("bf16", 32, 256, bf16) + Done("bf16", 128, 32, 9000) + Done("int8", 32, 256, 9000);
 
     (int Exit, string Output, string Error) Run(string log, params string[] variants) => Run(log, [], variants);
