@@ -50,12 +50,17 @@
 // such a block is among the last to arrive and the copy would queue ahead of it (decode +0.4..1.3%, twenty-first
 // session); int8 after the slice like every other block (the late copy measured -0.9% in int8 and +2.0% in bf16, three
 // rounds each; BENCHMARKS.md, twenty-fourth session).
+// Where MLP up's copy is issued: int8 right after the QKV products, off the QKV phase's input (step int8 154.9 -> 152.7
+// us, decode +1.3%); bf16 in that input as before, since twice the bytes in flight there slowed the attention's waits
+// for published values (its input 2.50 -> 3.55 us, decode -4.3%; BENCHMARKS.md, twenty-eighth session).
 #if defined(WEIGHTS_INT8)
 #define QKV_COPY_PAST_BARRIER false
 #define SLICE_COPY_AFTER_ARRIVAL false
+#define MLP_UP_COPY_AFTER_PRODUCTS true
 #else
 #define QKV_COPY_PAST_BARRIER true
 #define SLICE_COPY_AFTER_ARRIVAL true
+#define MLP_UP_COPY_AFTER_PRODUCTS false
 #endif
 
 enum { QKV = 0, PROJ = 1, FC = 2, MLP_PROJ = 3, MATRICES = 4 };
@@ -818,8 +823,8 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // The input's loads are done (x is in registers), so these copies do not delay them; the LayerNorm's closing
         // barrier is also the wait for this layer's QKV rows.
         copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
-        copy_rows(buffer(2), p.weight[FC], fc_rows);
-        const float2 stats1 = layer_norm<2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
+        if (!MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(2), p.weight[FC], fc_rows);
+        const float2 stats1 = layer_norm<MLP_UP_COPY_AFTER_PRODUCTS ? 1 : 2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
 #if defined(WEIGHTS_INT8)
         for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
 #endif
@@ -827,6 +832,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         multiply(buffer(a), qkv_rows, QKV, rows, xs, stats1, partials, io, m, b, at, D);
         if (!attends) __syncthreads(); // every warp is done with buffer(a) before the down-projection's copy (a slice's barriers do it)
         stamp(b, layer, QKV_PHASE, DONE, m.L);
+        if (MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(2), p.weight[FC], fc_rows);
 
         // Attention slices as soon as the head's query, key and value are published, then the projection of
         // the head as soon as its slices are: no barrier, so the phase's waits are in its input.
