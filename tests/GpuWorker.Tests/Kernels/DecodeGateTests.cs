@@ -8,9 +8,9 @@ public sealed class DecodeGateTests : IDisposable
     static string Done(string weights, int input, int output, int tokensPerSecond) =>
         $"11:04:07 [1/4] done gpt2 fused {weights} cuda in={input} out={output}: ttft 0.43 ms, {tokensPerSecond} tok/s (median of 3),\n";
 
-    /// <summary>Round <paramref name="round"/> of variant <paramref name="name"/> in a scripts/decode-ab log: bf16 decode at 32 in / 256 out of <paramref name="bf16"/> tok/s.</summary>
-    internal static string Round(string name, int round, int bf16) =>
-        $"=== {name} {round}\n" + Done("bf16", 32, 256, bf16) + Done("bf16", 128, 32, 9000) + Done("int8", 32, 256, 9000);
+    /// <summary>Round <paramref name="round"/> of variant <paramref name="name"/> in a scripts/decode-ab log: decode at 32 in / 256 out of <paramref name="bf16"/> tok/s in bf16, <paramref name="int8"/> in int8.</summary>
+    internal static string Round(string name, int round, int bf16, int int8 = 9000) =>
+        $"=== {name} {round}\n" + Done("bf16", 32, 256, bf16) + Done("bf16", 128, 32, 9000) + Done("int8", 32, 256, int8);
 
     (int Exit, string Output, string Error) Run(string log, params string[] variants) => Run(log, [], variants);
 
@@ -42,6 +42,24 @@ public sealed class DecodeGateTests : IDisposable
     }
 
     [Fact]
+    public void With_dtype_int8_int8s_decode_is_compared_instead()
+    {
+        var log = Round("base", 1, 6000, 6400) + Round("int8only", 1, 5800, 6500) + Round("bf16only", 1, 6100, 6300);
+        var (exit, output, error) = Run(log, ["--dtype", "int8", "--ratio"], ["int8only=a/layers.cu", "bf16only=b/layers.cu"]);
+        Assert.True(exit == 0, error);
+        Assert.Equal("int8only=a/layers.cu 1.0156\n", output); // 6,500 / 6,400
+        Assert.Equal("bf16only=b/layers.cu\n", Run(log, "int8only=a/layers.cu", "bf16only=b/layers.cu").Output);
+    }
+
+    [Fact]
+    public void A_weight_type_other_than_bf16_or_int8_is_refused()
+    {
+        var (exit, _, error) = Run(Round("base", 1, 6000), ["--dtype", "fp8"], ["x=a/layers.cu"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("[--dtype bf16|int8]", error);
+    }
+
+    [Fact]
     public void A_variant_missing_a_round_or_absent_does_not_go_on()
     {
         var log = Round("base", 1, 5950) + Round("cut", 1, 6100) + Round("base", 2, 5950);
@@ -55,7 +73,7 @@ public sealed class DecodeGateTests : IDisposable
     {
         var (exit, _, error) = Scripts.Run("bash", "decode-gate", Path.Combine(dir, "none.txt"), "x");
         Assert.Equal(2, exit);
-        Assert.Contains("scripts/decode-gate [--ratio] LOG VARIANT...", error);
+        Assert.Contains("scripts/decode-gate [--ratio] [--dtype bf16|int8] LOG VARIANT...", error);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

@@ -21,8 +21,8 @@ public sealed class LadderWinnerTests : IDisposable
         }
     }
 
-    (int Exit, string Output, string Error) Run(params string[] probes) =>
-        Scripts.Run("bash", "ladder-winner", ["--work", work, "--variants", Variants, .. probes]);
+    (int Exit, string Output, string Error) Run(params string[] arguments) =>
+        Scripts.Run("bash", "ladder-winner", ["--work", work, "--variants", Variants, .. arguments]);
 
     [Fact]
     public void The_variant_with_the_largest_decode_gain_over_its_own_base_is_named_with_its_files()
@@ -32,6 +32,15 @@ public sealed class LadderWinnerTests : IDisposable
         var (exit, output, error) = Run("one:small,none", "two:large");
         Assert.True(exit == 0, error);
         Assert.Equal($"large={Path.Combine(Variants, "large", "layers.cu")}\n", output);
+    }
+
+    [Fact]
+    public void With_dtype_int8_the_int8_decode_gain_decides()
+    {
+        Probe("one", Round("base", 1, 6000, 6400) + Round("int8fast", 1, 5700, 6480) + Round("bf16fast", 1, 6050, 6390),
+              "int8fast", "bf16fast");
+        Assert.Equal($"int8fast={Path.Combine(Variants, "int8fast", "layers.cu")}\n", Run("--dtype", "int8", "one:int8fast,bf16fast").Output);
+        Assert.Equal($"bf16fast={Path.Combine(Variants, "bf16fast", "layers.cu")}\n", Run("one:int8fast,bf16fast").Output);
     }
 
     [Fact]
