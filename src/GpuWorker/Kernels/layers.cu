@@ -772,8 +772,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __syncthreads();
 
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
-    // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them), the
-    // down-projection after the attention slice (below), the next layer's QKV once the projection piece is used up
+    // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them; int8's MLP
+    // up after the QKV products: MLP_UP_COPY_AFTER_PRODUCTS), the down-projection after the attention slice (below),
+    // the next layer's QKV once the projection piece is used up
     // (the MLP phase's barrier arrival, or past the barrier: QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to
     // land (measured: bf16 -3% a step against after the MLP's products, while each 16-byte copy still cost a
     // division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
