@@ -7,8 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.."
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 grep -q H100 $OUT/gpu.txt || { echo "not an H100: no ladder"; exit 0; }
-timeout 200 scripts/gpu-ab --rounds 1 "${LADDER_VARIANT:-base}" -- run experiments/engine-ladder.yaml --db /tmp/ladder.db --fresh --plain \
-  > $OUT/ladder.txt 2>&1
+scripts/gpu-state $OUT/ladder-gpu.csv -- timeout 200 scripts/gpu-ab --rounds 1 "${LADDER_VARIANT:-base}" -- \
+  run experiments/engine-ladder.yaml --db /tmp/ladder.db --fresh --plain > $OUT/ladder.txt 2>&1
 echo "ladder (${LADDER_VARIANT:-base}) rc=$?"
 grep -E "done " $OUT/ladder.txt | sed 's/ eta.*//'
 cp /tmp/ladder.db $OUT/ladder.db 2>/dev/null
