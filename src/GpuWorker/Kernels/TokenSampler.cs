@@ -65,8 +65,8 @@ internal sealed class TokenSampler : IDisposable
     internal static bool FromBlockKeys(SamplingSpec spec, int vocabulary, int rowsPerBlock)
     {
         if (rowsPerBlock < BlockKeysPerBlock) return false;
-        var blocks = (vocabulary + rowsPerBlock - 1) / rowsPerBlock;
-        if (BlockKeyCount(vocabulary, rowsPerBlock) > MaxStaged) return false;
+        var blocks = Blocks(vocabulary, rowsPerBlock);
+        if (BlockKeysPerBlock * BlockKeyStride(blocks) > MaxStaged) return false;
         if (spec.Greedy) return true;
         var keys = BlockKeysPerBlock * (blocks - 1) + Math.Min(BlockKeysPerBlock, vocabulary - (blocks - 1) * rowsPerBlock); // the nonzero ones
         return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= keys && spec.TopK <= MaxChosen &&
@@ -85,8 +85,10 @@ internal sealed class TokenSampler : IDisposable
     }
 
     /// <summary>The keys the lm_head writes for <paramref name="vocabulary"/> logits in blocks of <paramref name="rowsPerBlock"/>.</summary>
-    internal static int BlockKeyCount(int vocabulary, int rowsPerBlock) =>
-        BlockKeysPerBlock * BlockKeyStride((vocabulary + rowsPerBlock - 1) / rowsPerBlock);
+    internal static int BlockKeyCount(int vocabulary, int rowsPerBlock) => BlockKeysPerBlock * BlockKeyStride(Blocks(vocabulary, rowsPerBlock));
+
+    /// <summary>The lm_head's blocks over <paramref name="vocabulary"/> logits, <paramref name="rowsPerBlock"/> rows each.</summary>
+    static int Blocks(int vocabulary, int rowsPerBlock) => (vocabulary + rowsPerBlock - 1) / rowsPerBlock;
 
     /// <summary>common.cuh's block_key_stride: where each rank's run of block keys starts, the block count rounded up to even.</summary>
     internal static int BlockKeyStride(int blocks) => (blocks + 1) & ~1;
@@ -99,7 +101,7 @@ internal sealed class TokenSampler : IDisposable
     /// </summary>
     internal static ulong[] BlockKeys(IReadOnlyList<float> logits, int rowsPerBlock)
     {
-        var blocks = (logits.Count + rowsPerBlock - 1) / rowsPerBlock;
+        var blocks = Blocks(logits.Count, rowsPerBlock);
         var stride = BlockKeyStride(blocks);
         var keys = new ulong[BlockKeysPerBlock * stride];
         for (var b = 0; b < blocks; b++)

@@ -448,9 +448,9 @@ __device__ __forceinline__ NormConstants norm_constants(const float* gain, int C
 
 // A LayerNorm folded into the product after it (LayerParams): xs = gain * x over the C values the threads hold (x:
 // this thread's four), written in planes (plane_position), and kept = x + k.keep_bias unless kept is null; returns
-// x's mean and 1 / deviation from one reduction of (sum, sum of squares) (norm_stats). xs's and scratch's earlier readers are past a barrier before this is called. Before the reduction's
-// barrier each thread waits for its weight copies but the PENDING most recent, so that one barrier orders the
-// statistics, xs and the copies before the product.
+// x's mean and 1 / deviation from one reduction of (sum, sum of squares) (norm_stats). xs's and scratch's earlier
+// readers are past a barrier before this is called. Before the reduction's barrier each thread waits for its weight
+// copies but the PENDING most recent, so that one barrier orders the statistics, xs and the copies before the product.
 template <int PENDING>
 __device__ float2 layer_norm(float4 x, float* xs, const NormConstants& k, int C, float eps, float* scratch, float* kept = nullptr) {
     float2 sums = make_float2(x.x + x.y + x.z + x.w, x.x * x.x + x.y * x.y + x.z * x.z + x.w * x.w);
@@ -774,10 +774,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // Weight copies (cp.async, one group each) start a phase or two before they are used: the projection piece
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them; int8's MLP
     // up after the QKV products: MLP_UP_COPY_AFTER_PRODUCTS), the down-projection after the attention slice (below),
-    // the next layer's QKV once the projection piece is used up
-    // (the MLP phase's barrier arrival, or past the barrier: QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to
-    // land (measured: bf16 -3% a step against after the MLP's products, while each 16-byte copy still cost a
-    // division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
+    // the next layer's QKV once the projection piece is used up (the MLP phase's barrier arrival, or past the barrier:
+    // QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to land (measured: bf16 -3% a step against after the MLP's
+    // products, while each 16-byte copy still cost a division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
     // and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy
     // starts before waiting for it.
     const HeadGroup group(m.H);

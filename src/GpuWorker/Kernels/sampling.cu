@@ -188,14 +188,8 @@ __device__ void pool_kth(int k, const V* pool, V* bound) {
     __syncthreads();
 }
 
-template <int HELD>
-__device__ bool pool_bound_held(Key (&held)[HELD], int k, Key* pool, unsigned int* count, Key* bound) {
-    if (!pool_rounds<Key, HELD>(held, k, pool, count, bound)) return false;
-    pool_kth(k, pool, bound);
-    return true;
-}
-
-// The same over the n keys key(i), a thread holding keys threadIdx.x + j THREADS: false where n > HELD x THREADS.
+// The bound over the n keys key(i), a thread holding keys threadIdx.x + j THREADS, both parts in turn: false where
+// n > HELD x THREADS or pool_rounds declines.
 template <int HELD, typename KeyAt>
 __device__ bool pool_bound(KeyAt key, int n, int k, Key* pool, unsigned int* count, Key* bound) {
     if (n > HELD * THREADS) return false;
@@ -205,7 +199,9 @@ __device__ bool pool_bound(KeyAt key, int n, int k, Key* pool, unsigned int* cou
         const int i = threadIdx.x + j * THREADS;
         held[j] = i < n ? key(i) : 0;
     }
-    return pool_bound_held<HELD>(held, k, pool, count, bound);
+    if (!pool_rounds<Key, HELD>(held, k, pool, count, bound)) return false;
+    pool_kth(k, pool, bound);
+    return true;
 }
 
 // The k largest of the n keys in shared memory (nonzero keys unique, zeros none): out(rank, key) is called once for each
