@@ -6,5 +6,5 @@
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 nvidia-smi --query-gpu=name,uuid,clocks.max.sm --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-scripts/step-then-decode 2 60 80 fcarrival=.variants/fcarrival/layers.cu
+scripts/step-then-decode 2 100 80 fcarrival=.variants/fcarrival/layers.cu
 date -u
