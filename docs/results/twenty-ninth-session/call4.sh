@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Call 4 (H100): ../card-drift/measure.sh (~4.5 minutes): the same code's decode followed through minutes on one card.
+# Call 4 (H100): ../card-drift/measure.sh (~4 minutes): the same code's decode followed through minutes on one card.
 # Carry .bundle.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
