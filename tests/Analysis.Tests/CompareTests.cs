@@ -11,11 +11,14 @@ public class CompareTests : IDisposable
 
     public void Dispose() => store.Dispose();
 
-    ComparisonResult Compare(string a, string b, params Metric[] metrics)
+    ComparisonResult Compare(string a, string b, params Metric[] metrics) =>
+        Compare(a, b, SweepComparison.DefaultMinChange, metrics);
+
+    ComparisonResult Compare(string a, string b, double minChange, params Metric[] metrics)
     {
         using var results = new ResultStore(store.DbPath, readOnly: true);
         var query = new ResultQuery(results);
-        return SweepComparison.Compare(query, query.ResolveSweep(a), query.ResolveSweep(b), metrics);
+        return SweepComparison.Compare(query, query.ResolveSweep(a), query.ResolveSweep(b), metrics, minChange);
     }
 
     (int Code, string Stdout) Cli(params string[] args)
@@ -74,6 +77,47 @@ public class CompareTests : IDisposable
         Assert.All(result.Rows.Where(r => r.Metric == Metric.Ttft), r => Assert.True(r.Ratio.Ratio < 1));
         Assert.All(result.Rows.Where(r => r.Metric == Metric.Throughput), r => Assert.True(r.Ratio.Ratio > 1));
         Assert.Equal(0, Cli("old", "new", "--metric", "ttft").Code);
+    }
+
+    /// <summary>A sweep of one decode trial, 5 samples of 512 tokens at ~<paramref name="tokensPerSecond"/> with 1% noise a token.</summary>
+    void AddDecodeSweep(string id, int seed, double tokensPerSecond)
+    {
+        var rng = new Random(seed);
+        var samples = Enumerable.Range(0, 5).Select(_ => TestStore.Sample(0.5,
+            Enumerable.Range(0, 511).Select(_ => 1000 / tokensPerSecond * (1 + 0.01 * SeedSweeps.Normal(rng))).ToList(),
+            cacheBytes: 36_864L * 544)).ToList();
+        store.AddSweep(id, TestStore.Start, TestStore.H100, [(TestStore.Trial("gpt2", "fused", 32, 512), samples)]);
+    }
+
+    [Fact]
+    public void A_change_apart_but_under_the_minimum_is_small_and_exits_0()
+    {
+        // 0.5% slower with intervals far apart, as one GPU's level moving between minutes reads (docs/results/card-drift/).
+        AddDecodeSweep("morning", seed: 41, tokensPerSecond: 6000);
+        AddDecodeSweep("noon", seed: 42, tokensPerSecond: 5970);
+
+        var row = Assert.Single(Compare("morning", "noon", Metric.Throughput).Rows);
+        Assert.Equal(Verdict.Small, row.Verdict);
+        Assert.InRange(row.Ratio.Ratio, 0.994, 0.996);
+        Assert.Equal(Verdict.Regression, Assert.Single(Compare("morning", "noon", 0.0, Metric.Throughput).Rows).Verdict);
+
+        var (code, stdout) = Cli("morning", "noon", "--metric", "throughput");
+        Assert.Equal(0, code);
+        Assert.Contains("0 regressions, 0 improvements, 0 same, 1 small (apart, under 1%)", stdout);
+        Assert.Equal(AnalysisVerbs.RegressionFound, Cli("morning", "noon", "--metric", "throughput", "--min-change", "0.4").Code);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100")]
+    [InlineData("one")]
+    public void A_minimum_change_outside_0_to_100_percent_is_refused(string value)
+    {
+        AddDecodeSweep("a", seed: 51, tokensPerSecond: 6000);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = AnalysisVerbs.Compare(["a", "a", "--min-change", value, "--db", store.DbPath], stdout, stderr);
+        Assert.Equal(2, code);
+        Assert.Contains("--min-change", stderr.ToString());
     }
 
     [Fact]

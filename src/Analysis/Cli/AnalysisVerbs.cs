@@ -1,3 +1,4 @@
+using System.Globalization;
 using GptBench.Analysis.Comparison;
 using GptBench.Analysis.Plots;
 using GptBench.Analysis.Queries;
@@ -18,7 +19,7 @@ public static class AnalysisVerbs
 
     static readonly string[] ResultsOptions = [.. CommonOptions.Filters, "format", "out", "db"];
     static readonly string[] ReportOptions = ["sweep", "out", "db"];
-    static readonly string[] CompareOptions = ["metric", "format", "db"];
+    static readonly string[] CompareOptions = ["metric", "min-change", "format", "db"];
 
     public static int Results(string[] args, TextWriter stdout, TextWriter stderr) =>
         Run(args, ResultsOptions, HelpText.Results, stdout, stderr, parsed =>
@@ -77,11 +78,15 @@ public static class AnalysisVerbs
                 "throughput" => [Metric.Throughput],
                 var other => throw new UsageException($"unknown metric '{other}' (expected ttft, throughput or both)"),
             };
+            var minChangePercent = parsed.Double("min-change", SweepComparison.DefaultMinChange * 100);
+            if (!(minChangePercent >= 0 && minChangePercent < 100))
+                throw new UsageException($"--min-change is a percentage from 0 to under 100, got {minChangePercent.ToString(CultureInfo.InvariantCulture)}");
             var format = CommonOptions.Format(parsed, TableFormat.Table);
             using var store = CommonOptions.OpenStore(parsed);
             var query = new ResultQuery(store);
             var result = SweepComparison.Compare(
-                query, query.ResolveSweep(parsed.Positionals[0]), query.ResolveSweep(parsed.Positionals[1]), metrics);
+                query, query.ResolveSweep(parsed.Positionals[0]), query.ResolveSweep(parsed.Positionals[1]), metrics,
+                minChangePercent / 100);
             TableWriter.Write(ComparisonTable.Of(result), format, stdout);
             ComparisonSummary.Write(result, format == TableFormat.Table ? stdout : stderr);
             return result.Count(Verdict.Regression) > 0 ? RegressionFound : Ok;

@@ -51,15 +51,19 @@ static class HelpText
         """;
 
     public const string Compare = $"""
-        usage: gptbench compare SWEEP_A SWEEP_B [--metric ttft|throughput|both] [--format table|csv|json] [--db PATH]
+        usage: gptbench compare SWEEP_A SWEEP_B [--metric ttft|throughput|both] [--min-change PCT]
+                                [--format table|csv|json] [--db PATH]
 
         Matches trials of B to trials of A by model, engine, dtype, device, input and output tokens and
         sampling, and shows the ratio of medians B/A with a 95% bootstrap interval (2000 resamples, fixed
         seed). A trial is a regression or an improvement only when the Student-t 95% intervals of the two
-        means do not overlap: TTFT lower is better, tokens/s higher is better.
+        means do not overlap and the medians differ by at least --min-change percent: TTFT lower is
+        better, tokens/s higher is better. Apart but under that change, it is 'small': one GPU's figures
+        for the same code move ~0.5% between minutes, more than a trial's interval.
         Exit code 3 when any regression is found, 0 otherwise.
 
           --metric M         ttft, throughput or both (default)
+          --min-change PCT   the smallest change of the medians that counts, in percent (default 1; 0 counts any)
           --format F         table (default), csv or json; the summary then goes to standard error
         {Db}
         """;

@@ -8,6 +8,7 @@ public static class ComparisonSummary
         output.WriteLine($"A = {result.A.Id} ({result.A.Name}), B = {result.B.Id} ({result.B.Name})");
         output.WriteLine($"{result.Rows.Count} comparisons: {result.Count(Verdict.Regression)} regressions, " +
                          $"{result.Count(Verdict.Improvement)} improvements, {result.Count(Verdict.Same)} same, " +
+                         FormattableString.Invariant($"{result.Count(Verdict.Small)} small (apart, under {result.MinChange * 100:0.##}%), ") +
                          $"{result.Count(Verdict.Unclear)} unclear (fewer than 2 samples)");
         foreach (var r in result.Rows.Where(r => r.Verdict == Verdict.Regression))
             output.WriteLine(FormattableString.Invariant(
