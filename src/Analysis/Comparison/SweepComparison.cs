@@ -34,7 +34,7 @@ public static class SweepComparison
 {
     /// <summary>
     /// The smallest change of the medians (a fraction) that counts as a regression or an improvement: one lent H100's
-    /// decode figure for fixed code moves ~0.5% between minutes (docs/results/card-drift/), tighter than any trial's
+    /// decode figure for fixed code moves ~0.5% between minutes (docs/results/card-drift/), wider than a trial's own
     /// interval, so smaller changes between two sweeps say more about when they ran than about what they ran.
     /// </summary>
     public const double DefaultMinChange = 0.01;
