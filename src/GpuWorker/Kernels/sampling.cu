@@ -153,9 +153,12 @@ __device__ bool keep_and_rank(const Key* keys, int n, int k, Key b, Key* kept, u
 __device__ __forceinline__ Key warp_max(Key v) { return warp_max_key(v); }
 __device__ __forceinline__ unsigned int warp_max(unsigned int v) { return warp_max_u32(v); }
 
+// Each warp's share of the pool for the k largest: k / WARPS rounded up.
+__device__ __forceinline__ int pool_share(int k) { return (k + WARPS - 1) / WARPS; }
+
 template <typename V, int HELD>
 __device__ bool pool_rounds(V (&held)[HELD], int k, V* pool, unsigned int* count, V* bound) {
-    const int rounds = (k + WARPS - 1) / WARPS;
+    const int rounds = pool_share(k);
     if (rounds > MAX_ROUNDS) return false;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     if (threadIdx.x == 0) { *count = 0; *bound = 1; }
@@ -174,7 +177,7 @@ __device__ bool pool_rounds(V (&held)[HELD], int k, V* pool, unsigned int* count
 template <typename V>
 __device__ void pool_kth(int k, const V* pool, V* bound) {
     __syncthreads();
-    const int pooled = WARPS * ((k + WARPS - 1) / WARPS);
+    const int pooled = WARPS * pool_share(k);
     if (threadIdx.x < pooled) {
         const V v = pool[threadIdx.x];
         int above = 0, same = 0;
