@@ -60,17 +60,19 @@ public sealed class FusedEngine : IEngine
 
     /// <summary>
     /// The longest prompt our prefill kernels take by default: longer ones go through the model's TorchSharp ops, whose
-    /// cuBLAS products are faster there (BENCHMARKS.md, "The prefill through our kernels").
+    /// cuBLAS products are faster there (BENCHMARKS.md, "The prefill through our kernels"). A wider model's bound is
+    /// lower (PrefillKernels.LongestFaster).
     /// </summary>
     internal const int PrefillKernelsLongest = 128;
 
     /// <summary>
     /// The longest prompt (in a context of <paramref name="positions"/>) the prefill kernels run, 0 for none: every one
     /// where the environment forces them (<paramref name="forced"/> is the choice's fast kind), none where they are not
-    /// expected faster or the environment forces TorchSharp (<paramref name="ours"/> false), else up to <see cref="PrefillKernelsLongest"/>.
+    /// expected faster or the environment forces TorchSharp (<paramref name="ours"/> false), else up to
+    /// <paramref name="longestFaster"/> (PrefillKernels.LongestFaster).
     /// </summary>
-    internal static int PrefillKernelsUpTo(bool ours, string? forced, int positions) =>
-        !ours ? 0 : forced == PrefillChoice.Fast ? positions : Math.Min(positions, PrefillKernelsLongest);
+    internal static int PrefillKernelsUpTo(bool ours, string? forced, int positions, int longestFaster) =>
+        !ours ? 0 : forced == PrefillChoice.Fast ? positions : Math.Min(positions, longestFaster);
 
     public string Name => EngineNames.Fused;
     public Gpt2 Model => model;
@@ -94,9 +96,12 @@ public sealed class FusedEngine : IEngine
         ring = new HostTokenRing(model.Config.NPositions);
         WeightBytesPerToken = weights.BytesPerToken(model.Config);
         var forcedPrefill = Environment.GetEnvironmentVariable(PrefillChoice.Variable);
-        var ours = UseFast(PrefillChoice, forcedPrefill, () => (PrefillKernels.Faster(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(),
-            CudaDriver.Multiprocessors(), PrefillKernelsLongest, out var why), why), Console.Error);
-        prefillKernelsUpTo = PrefillKernelsUpTo(ours, forcedPrefill, model.Config.NPositions);
+        var longestFaster = PrefillKernels.LongestFaster(model.Config, int8, CudaDriver.MaxSharedBytesPerBlock(), CudaDriver.Multiprocessors(),
+            PrefillKernelsLongest, out var shorter);
+        var ours = UseFast(PrefillChoice, forcedPrefill, () => (longestFaster > 0, shorter), Console.Error);
+        prefillKernelsUpTo = PrefillKernelsUpTo(ours, forcedPrefill, model.Config.NPositions, longestFaster);
+        if (ours && prefillKernelsUpTo < Math.Min(PrefillKernelsLongest, model.Config.NPositions))
+            Console.Error.WriteLine($"fused: {PrefillChoice.FallbackSaid} from {prefillKernelsUpTo + 1} tokens ({shorter})");
         if (prefillKernelsUpTo > 0) // its graphs are captured in Prepare
             prefillKernels = new PrefillKernels(model.Config, weights, cache.Data, model.Device,
                 persistent: UseFast(PrefillLaunchChoice, () => throw new InvalidOperationException("not the default: never asked")));

@@ -170,17 +170,22 @@ internal sealed class PrefillKernels : IDisposable
     }
 
     /// <summary>
-    /// Whether the prefill kernels are expected to beat the TorchSharp prefill for prompts up to <paramref name="positions"/>:
-    /// they fit, and the widest product (the MLP's first half, 4 C / TILE_N x positions / TILE_M blocks of one per SM) runs
-    /// in one wave on <paramref name="multiprocessors"/> SMs. gpt2-large's takes two at 128 positions (160 blocks on 132)
-    /// and was measured slower than TorchSharp's, gpt2 and gpt2-medium's faster (BENCHMARKS.md).
+    /// The longest prompt, up to <paramref name="longest"/>, for which the prefill kernels are expected to beat the TorchSharp
+    /// prefill, 0 for none: they fit, and the widest product (the MLP's first half, 4 C / TILE_N x positions / TILE_M blocks
+    /// of one per SM) runs in one wave on <paramref name="multiprocessors"/> SMs. Measured on the H100 (BENCHMARKS.md, "Larger
+    /// models"): gpt2-large's takes two waves at 128 positions (160 blocks on 132), where TorchSharp's is faster, and one at
+    /// 32, where ours is; gpt2 and gpt2-medium's one at 128, ours faster. <paramref name="reason"/> says why it stops short of
+    /// <paramref name="longest"/>, else is empty.
     /// </summary>
-    public static bool Faster(Gpt2Config c, bool int8, int maxSharedBytes, int multiprocessors, int positions, out string reason)
+    public static int LongestFaster(Gpt2Config c, bool int8, int maxSharedBytes, int multiprocessors, int longest, out string reason)
     {
-        if (!Fits(c, int8, maxSharedBytes, out reason)) return false;
-        var blocks = 4 * c.NEmbd / TileN * ((positions + TileM - 1) / TileM);
-        reason = blocks > multiprocessors ? $"its widest product needs {blocks} blocks at {positions} positions, more than one wave on {multiprocessors} SMs" : "";
-        return reason == "";
+        if (!Fits(c, int8, maxSharedBytes, out reason)) return 0;
+        var perRowTile = 4 * c.NEmbd / TileN;
+        var upTo = Math.Min(longest, multiprocessors / perRowTile * TileM);
+        var past = upTo + TileM; // the shortest length past it, in whole row tiles
+        reason = upTo >= longest ? ""
+            : $"its widest product needs {perRowTile * (past / TileM)} blocks from {upTo + 1} positions, more than one wave on {multiprocessors} SMs";
+        return upTo;
     }
 
     /// <summary>ln_matmul's dynamic shared memory: a tile's rows normalised (bf16, padded), and the weight stages.</summary>

@@ -53,11 +53,12 @@ public class FusedChoiceTests
     }
 
     [Theory]
-    [InlineData(true, null, 1024, 128)]       // by default ours up to 128 tokens, TorchSharp's above
-    [InlineData(true, "", 64, 64)]            // a context shorter than that: every prompt
-    [InlineData(true, "kernels", 1024, 1024)] // forced: every prompt
-    [InlineData(false, "torch", 1024, 0)]     // forced off, or not fitting: none
-    [InlineData(false, null, 1024, 0)]
-    public void The_prefill_kernels_take_prompts_up_to_a_length(bool ours, string? forced, int positions, int upTo) =>
-        Assert.Equal(upTo, FusedEngine.PrefillKernelsUpTo(ours, forced, positions));
+    [InlineData(true, null, 1024, 128, 128)]       // by default ours up to 128 tokens, TorchSharp's above
+    [InlineData(true, null, 1024, 64, 64)]         // a wider model's bound (PrefillKernels.LongestFaster): gpt2-large's 64
+    [InlineData(true, "", 64, 128, 64)]            // a context shorter than that: every prompt
+    [InlineData(true, "kernels", 1024, 64, 1024)]  // forced: every prompt
+    [InlineData(false, "torch", 1024, 128, 0)]     // forced off, or not fitting: none
+    [InlineData(false, null, 1024, 0, 0)]
+    public void The_prefill_kernels_take_prompts_up_to_a_length(bool ours, string? forced, int positions, int longestFaster, int upTo) =>
+        Assert.Equal(upTo, FusedEngine.PrefillKernelsUpTo(ours, forced, positions, longestFaster));
 }

@@ -127,14 +127,21 @@ public class PrefillKernelsTests
     }
 
     [Theory]
-    [InlineData("gpt2", 128, true, "")]          // its MLP's first half: 48 x 2 blocks
-    [InlineData("gpt2-medium", 128, true, "")]   // 64 x 2
-    [InlineData("gpt2-large", 128, false, "its widest product needs 160 blocks at 128 positions, more than one wave on 132 SMs")]
-    [InlineData("gpt2-large", 64, true, "")]
-    public void The_kernels_are_chosen_where_their_widest_product_runs_in_one_wave(string preset, int positions, bool faster, string reason)
+    [InlineData("gpt2", 128, 128, "")]         // its MLP's first half: 48 x 2 blocks
+    [InlineData("gpt2-medium", 128, 128, "")]  // 64 x 2
+    [InlineData("gpt2-large", 128, 64, "its widest product needs 160 blocks from 65 positions, more than one wave on 132 SMs")] // 80 x 2
+    [InlineData("gpt2-large", 64, 64, "")]
+    public void The_kernels_take_prompts_while_their_widest_product_runs_in_one_wave(string preset, int longest, int upTo, string reason)
     {
-        Assert.Equal(faster, PrefillKernels.Faster(Presets.All[preset], false, H100.SharedBytesPerBlock, 132, positions, out var why));
+        Assert.Equal(upTo, PrefillKernels.LongestFaster(Presets.All[preset], false, H100.SharedBytesPerBlock, 132, longest, out var why));
         Assert.Equal(reason, why);
+    }
+
+    [Fact]
+    public void No_prompt_takes_the_kernels_where_one_row_tile_of_the_widest_product_needs_more_than_a_wave()
+    {
+        Assert.Equal(0, PrefillKernels.LongestFaster(Presets.All["gpt2-large"], false, H100.SharedBytesPerBlock, 64, 128, out var why));
+        Assert.Equal("its widest product needs 80 blocks from 1 positions, more than one wave on 64 SMs", why);
     }
 
     [Fact]
