@@ -182,9 +182,10 @@ internal sealed class PrefillKernels : IDisposable
         if (!Fits(c, int8, maxSharedBytes, out reason)) return 0;
         var perRowTile = 4 * c.NEmbd / TileN;
         var upTo = Math.Min(longest, multiprocessors / perRowTile * TileM);
-        var past = upTo + TileM; // the shortest length past it, in whole row tiles
+        var past = perRowTile * (upTo / TileM + 1); // its blocks one row tile further
         reason = upTo >= longest ? ""
-            : $"its widest product needs {perRowTile * (past / TileM)} blocks from {upTo + 1} positions, more than one wave on {multiprocessors} SMs";
+            : upTo == 0 ? $"its widest product needs {perRowTile} blocks for one row tile, more than one wave on {multiprocessors} SMs"
+            : $"its widest product needs {past} blocks from {upTo + 1} positions, more than one wave on {multiprocessors} SMs";
         return upTo;
     }
 

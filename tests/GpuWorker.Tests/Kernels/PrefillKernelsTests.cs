@@ -141,7 +141,7 @@ public class PrefillKernelsTests
     public void No_prompt_takes_the_kernels_where_one_row_tile_of_the_widest_product_needs_more_than_a_wave()
     {
         Assert.Equal(0, PrefillKernels.LongestFaster(Presets.All["gpt2-large"], false, H100.SharedBytesPerBlock, 64, 128, out var why));
-        Assert.Equal("its widest product needs 80 blocks from 1 positions, more than one wave on 64 SMs", why);
+        Assert.Equal("its widest product needs 80 blocks for one row tile, more than one wave on 64 SMs", why);
     }
 
     [Fact]
