@@ -8,6 +8,24 @@ namespace GptBench.Analysis.Store;
 /// </summary>
 public sealed class ResultStore : IDisposable
 {
+    /// <summary>The document types a store holds.</summary>
+    internal static readonly Type[] DocumentTypes = [typeof(SweepDoc), typeof(TrialDoc), typeof(SampleDoc), typeof(EnvironmentDoc)];
+
+    // LiteDB 5.0.21's mapper publishes a type's mapping before it has filled in the members, so a thread mapping a
+    // type while another maps it for the first time can read or write documents with fields missing
+    // (litedb-org/LiteDB#2536, #2565; seen here as a parallel test run's samples read back with nothing but their ids).
+    // The fix came after 5.0.21, the newest served; until then every store shares one mapper, each document type mapped
+    // in the type initializer, which runs once while other threads wait.
+    static readonly BsonMapper Mapper = MapperWithDocuments();
+
+    /// <summary>A mapper with every document type mapped already.</summary>
+    internal static BsonMapper MapperWithDocuments()
+    {
+        var mapper = new BsonMapper();
+        foreach (var type in DocumentTypes) mapper.ToDocument(type, Activator.CreateInstance(type));
+        return mapper;
+    }
+
     readonly LiteDatabase db;
     readonly bool readOnly;
 
@@ -18,7 +36,7 @@ public sealed class ResultStore : IDisposable
             throw new FileNotFoundException($"no result store at {path}", path);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly }, Mapper);
         if (!readOnly) EnsureIndexes();
     }
 
