@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The next session's first call (H100, ~5 minutes): ../large-bf16-two-buffers/measure.sh (gpt2-large in bf16 through
-# the persistent layer kernel in two weight buffers, against five launches a layer).
-# Here first: scripts/gpu-bundle and the two scripts/variant lines in ../large-bf16-two-buffers/measure.sh; carry .bundle
-# and .variants.
+# The next session's first call (H100, ~9 minutes): ../large-bf16-two-buffers/measure.sh (gpt2-large in bf16 through
+# the persistent layer kernel in two weight buffers, against five launches a layer), then ../down-eight-outputs/measure.sh
+# (the down-projection in units of eight outputs) while the call is under 5 minutes old.
+# Here first: scripts/gpu-bundle and the scripts/variant lines in both measure.sh headers; carry .bundle and .variants.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-scripts/gpu-scripts "$@" large-bf16-two-buffers/measure.sh:0
+scripts/gpu-scripts "$@" large-bf16-two-buffers/measure.sh:0 down-eight-outputs/measure.sh:300
