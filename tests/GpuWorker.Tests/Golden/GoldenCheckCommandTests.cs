@@ -1,6 +1,5 @@
 using GptBench.GpuWorker.Checkpoints;
 using GptBench.GpuWorker.Native;
-using GptBench.GpuWorker.Tests.Checkpoints;
 using static TorchSharp.torch;
 
 namespace GptBench.GpuWorker.Tests.Golden;

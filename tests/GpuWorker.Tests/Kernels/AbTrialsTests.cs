@@ -7,7 +7,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// </summary>
 public sealed class AbTrialsTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("ab-trials-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     const string Header = "sweep_id,trial,engine,dtype,input_tokens,status,ttft_median_ms,ttft_p10_ms,ttft_p90_ms,tps_median,tps_p10,tps_p90";
 
@@ -69,5 +70,5 @@ public sealed class AbTrialsTests : IDisposable
         Assert.Contains("4 '=== NAME ROUND' lines", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -3,7 +3,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>scripts/check-gate, which names the variants of a gpu-ab run of a check that passed it.</summary>
 public sealed class CheckGateTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("check-gate-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     [Fact]
     public void A_variant_passes_where_every_round_has_an_ok_line_and_none_fails()
@@ -29,5 +30,5 @@ public sealed class CheckGateTests : IDisposable
         Assert.Contains("scripts/check-gate LOG OK VARIANT...", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -3,7 +3,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>scripts/decode-gate, which picks the variants of a decode A/B that beat base (the one a ladder then runs).</summary>
 public sealed class DecodeGateTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("decode-gate-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     static string Done(string weights, int input, int output, int tokensPerSecond) =>
         $"11:04:07 [1/4] done gpt2 fused {weights} cuda in={input} out={output}: ttft 0.43 ms, {tokensPerSecond} tok/s (median of 3),\n";
@@ -93,5 +94,5 @@ public sealed class DecodeGateTests : IDisposable
         Assert.Contains("scripts/decode-gate [--ratio] [--dtype bf16|int8] LOG VARIANT...", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -7,7 +7,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// </summary>
 public sealed class GpuAbTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("gpu-ab-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     public GpuAbTests()
     {
@@ -67,5 +68,5 @@ public sealed class GpuAbTests : IDisposable
         Assert.DoesNotContain("===", output);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -3,7 +3,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>scripts/gpu-state, which samples the GPU's clocks and temperature beside a sweep: the command it wraps runs as given.</summary>
 public sealed class GpuStateTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("gpu-state-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     [Fact]
     public void The_command_runs_and_its_exit_status_and_output_are_passed_on()
@@ -23,5 +24,5 @@ public sealed class GpuStateTests : IDisposable
         Assert.Contains("scripts/gpu-state FILE -- COMMAND...", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

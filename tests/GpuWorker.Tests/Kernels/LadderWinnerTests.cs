@@ -5,7 +5,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>scripts/ladder-winner, which names the probe a call's ladder runs: the one whose decode beat base's by the most.</summary>
 public sealed class LadderWinnerTests : IDisposable
 {
-    readonly string work = Directory.CreateTempSubdirectory("ladder-winner-").FullName;
+    readonly TempFolder temp = new();
+    string work => temp.Path;
 
     string Variants => Path.Combine(work, "variants");
 
@@ -62,5 +63,5 @@ public sealed class LadderWinnerTests : IDisposable
         Assert.Contains("no " + Path.Combine(Variants, "typo"), error);
     }
 
-    public void Dispose() => Directory.Delete(work, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

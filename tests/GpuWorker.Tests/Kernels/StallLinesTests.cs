@@ -6,7 +6,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// </summary>
 public sealed class StallLinesTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("stall-lines-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     const string Profile = """
         "Kernel Name","decode_layers_64",
@@ -68,5 +69,5 @@ public sealed class StallLinesTests : IDisposable
         Assert.Contains("no disassembly of decode_layers_64 with the profiled 4 instructions", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -3,7 +3,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// <summary>scripts/step-gate, which picks the variants of a step-check A/B that go on to the orchestrator.</summary>
 public sealed class StepGateTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("step-gate-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     static string Step(string weights, double us, string verdict = "ok  ") =>
         $"{verdict} decode step {weights} persistent layers positions 0..400     error 0.0e+0    {us:0.00} us ({us - 4:0.00}..{us + 7:0.00} over 7)\n";
@@ -50,5 +51,5 @@ public sealed class StepGateTests : IDisposable
         Assert.Contains("scripts/step-gate LOG VARIANT...", error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -7,7 +7,8 @@ namespace GptBench.GpuWorker.Tests.Kernels;
 /// </summary>
 public sealed class VariantTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("variant-").FullName;
+    readonly TempFolder temp = new();
+    string dir => temp.Path;
 
     const string Kernel = "src/GpuWorker/Kernels/embed.cu";
 
@@ -68,5 +69,5 @@ public sealed class VariantTests : IDisposable
         Assert.Contains(message, error);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

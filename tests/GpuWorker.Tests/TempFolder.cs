@@ -1,4 +1,4 @@
-namespace GptBench.GpuWorker.Tests.Checkpoints;
+namespace GptBench.GpuWorker.Tests;
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 sealed class TempFolder : IDisposable
