@@ -66,7 +66,7 @@ internal sealed class TokenSampler : IDisposable
     {
         if (rowsPerBlock < BlockKeysPerBlock) return false;
         var blocks = Blocks(vocabulary, rowsPerBlock);
-        if (BlockKeysPerBlock * BlockKeyStride(blocks) > MaxStaged) return false;
+        if (BlockKeyCount(vocabulary, rowsPerBlock) > MaxStaged) return false;
         if (spec.Greedy) return true;
         var keys = BlockKeysPerBlock * (blocks - 1) + Math.Min(BlockKeysPerBlock, vocabulary - (blocks - 1) * rowsPerBlock); // the nonzero ones
         return spec.TopK > 0 && spec.TopK < vocabulary && spec.TopK <= keys && spec.TopK <= MaxChosen &&

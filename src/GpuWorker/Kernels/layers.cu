@@ -776,9 +776,9 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // up after the QKV products: MLP_UP_COPY_AFTER_PRODUCTS), the down-projection after the attention slice (below),
     // the next layer's QKV once the projection piece is used up (the MLP phase's barrier arrival, or past the barrier:
     // QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to land (measured: bf16 -3% a step against after the MLP's
-    // products, while each 16-byte copy still cost a division). Layer l uses buffer l % 2 for QKV and then the down-projection, the other for the projection piece
-    // and then the next layer's QKV, buffer 2 for MLP up. Weights do not depend on the previous kernel: the first copy
-    // starts before waiting for it.
+    // products, while each 16-byte copy still cost a division). Layer l uses buffer l % 2 for QKV and then the
+    // down-projection, the other for the projection piece and then the next layer's QKV, buffer 2 for MLP up. Weights
+    // do not depend on the previous kernel: the first copy starts before waiting for it.
     const HeadGroup group(m.H);
     const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
     OwnRows own(m);
