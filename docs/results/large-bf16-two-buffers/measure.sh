@@ -9,7 +9,8 @@
 # tbs docs/results/large-bf16-two-buffers/two-buffers.patch docs/results/large-bf16-two-buffers/two-buffers-split.patch;
 # carry .bundle and .variants.
 # 1. The step check of each variant at gpt2-large's shapes in bf16 (against Gpt2.Decode in fp32, and its timing; HEAD
-#    has no persistent plan there), and gpt2's for base and both (three buffers: the same PTX, so nothing should move);
+#    has no persistent plan there); gpt2's is not run: with three buffers both variants compile to HEAD's PTX (checked
+#    with scripts/kernels-compile's nvcc, bf16 and int8, before the call);
 # 2. decode at 32 in / 256 out (decode.yaml) for the variants whose gpt2-large check passed, against base, two rounds.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
@@ -17,8 +18,6 @@ V=(tb=.variants/tb/layers.cu,.variants/tb/GpuWorker.dll tbs=.variants/tbs/layers
 nvidia-smi --query-gpu=name,uuid --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 timeout 150 scripts/gpu-ab --rounds 1 "${V[@]}" -- check-kernels gpt2-large step --layers persistent --dtype bf16 > $OUT/step-large.txt 2>&1
 echo "gpt2-large step rc=$?"; grep -E "^===|decode step|FAIL|rror|QKV |attention|MLP " $OUT/step-large.txt | cut -c1-170
-timeout 120 scripts/gpu-ab --rounds 1 base "${V[@]}" -- check-kernels gpt2 step --layers persistent > $OUT/step-gpt2.txt 2>&1
-echo "gpt2 step rc=$?"; grep -E "^===|positions 0..400|FAIL|rror" $OUT/step-gpt2.txt | cut -c1-170
 mapfile -t passed < <(scripts/check-gate $OUT/step-large.txt 'ok   decode step' "${V[@]}")
 echo "gpt2-large check passed: ${passed[*]:-none}"
 if [ ${#passed[@]} -gt 0 ]; then

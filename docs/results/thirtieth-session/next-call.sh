@@ -5,4 +5,4 @@
 # Here first: scripts/gpu-bundle and the scripts/variant lines in both measure.sh headers; carry .bundle and .variants.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
-scripts/gpu-scripts "$@" large-bf16-two-buffers/measure.sh:0 down-eight-outputs/measure.sh:300
+scripts/gpu-scripts "$@" large-bf16-two-buffers/measure.sh:0 down-eight-outputs/measure.sh:280
