@@ -7,11 +7,14 @@
 #        right after the QKV products
 # Here first: scripts/gpu-bundle; scripts/variant tb docs/results/large-bf16-two-buffers/two-buffers.patch; scripts/variant
 # tbs docs/results/large-bf16-two-buffers/two-buffers.patch docs/results/large-bf16-two-buffers/two-buffers-split.patch;
-# carry .bundle and .variants.
+# scripts/variant tbs8 (both patches and ../down-eight-outputs/eight-outputs-on-two-buffers.patch); carry .bundle and
+# .variants.
 # 1. The step check of each variant at gpt2-large's shapes in bf16 (against Gpt2.Decode in fp32, and its timing; HEAD
 #    has no persistent plan there); gpt2's is not run: with three buffers both variants compile to HEAD's PTX (checked
 #    with scripts/kernels-compile's nvcc, bf16 and int8, before the call);
 # 2. decode at 32 in / 256 out (decode.yaml) for the variants whose gpt2-large check passed, against base, two rounds.
+# 3. the step check of tbs8 (tbs with the down-projection in eight outputs a thread) at the same shapes, once: whether
+#    the combined form is right, ready for whichever of the two probes lands second.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 V=(tb=.variants/tb/layers.cu,.variants/tb/GpuWorker.dll tbs=.variants/tbs/layers.cu,.variants/tbs/GpuWorker.dll)
@@ -26,4 +29,7 @@ if [ ${#passed[@]} -gt 0 ]; then
   echo "decode rc=$?"; grep -E "^===|done gpt2" $OUT/decode-ab.txt | sed 's/ eta.*//'
   cp /tmp/large-bf16.db $OUT/decode-ab.db 2>/dev/null
 fi
+timeout 60 scripts/gpu-ab --rounds 1 tbs8=.variants/tbs8/layers.cu,.variants/tbs8/GpuWorker.dll -- check-kernels gpt2-large step \
+  --layers persistent --dtype bf16 > $OUT/step-large-tbs8.txt 2>&1
+echo "tbs8 step rc=$?"; grep -E "^===|decode step|FAIL|rror" $OUT/step-large-tbs8.txt | cut -c1-170
 date -u

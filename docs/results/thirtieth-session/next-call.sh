@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The next session's first call (H100, ~9 minutes): ../large-bf16-two-buffers/measure.sh (gpt2-large in bf16 through
-# the persistent layer kernel in two weight buffers, against five launches a layer), then ../down-eight-outputs/measure.sh
-# (the down-projection in units of eight outputs) while the call is under 5 minutes old.
+# The next session's first call (H100, up to ~10 minutes): ../large-bf16-two-buffers/measure.sh (gpt2-large in bf16
+# through the persistent layer kernel in two weight buffers, against five launches a layer), then
+# ../down-eight-outputs/measure.sh (the down-projection in units of eight outputs) if the first ended within 280 s;
+# else that one is the second call (`scripts/gpu-scripts down-eight-outputs/measure.sh:0`).
 # Here first: scripts/gpu-bundle and the scripts/variant lines in both measure.sh headers; carry .bundle and .variants.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
