@@ -23,7 +23,7 @@ internal sealed class LayerKernel : IDisposable
     const int CounterCopies = 2;          // layers.cu COUNTER_COPIES: copies of each barrier counter
     const int CounterStride = 64;         // common.cuh COUNTER_STRIDE: words between them
     internal const int TraceStampsPerLayer = 12; // layers.cu TRACE_EVENTS / L
-    const int Buffers = 3;                // layers.cu: three weight buffers
+    const int MostWeightBuffers = 3;      // layers.cu WEIGHT_BUFFERS: three, or two with TWO_BUFFERS
     const int StaticSharedReserve = 20 * 1024; // layers.cu's own shared memory (layer table, reductions) fits in this
     static readonly int[] HeadSizes = [32, 64, 128];
 
@@ -52,16 +52,22 @@ internal sealed class LayerKernel : IDisposable
     }
 
     /// <summary>
-    /// How the kernel runs: blocks (one per SM), attention slices per head, the size of each of its three weight
-    /// buffers (the most rows of C weights a block takes of one matrix) and all dynamic shared memory.
+    /// How the kernel runs: blocks (one per SM), attention slices per head, the size of each of its weight buffers (the
+    /// most rows of C weights a block takes of one matrix), how many (three, or two where three do not fit: layers.cu's
+    /// TWO_BUFFERS, each copy then issued after its buffer's last reader) and all dynamic shared memory.
     /// </summary>
-    public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int DynamicSharedBytes);
+    public sealed record Plan(uint Blocks, int MaxSlices, int BufferBytes, int WeightBuffers, int DynamicSharedBytes)
+    {
+        /// <summary>layers.cu's defines beyond the weight type's.</summary>
+        public string[] Defines => WeightBuffers == 2 ? ["TWO_BUFFERS"] : [];
+    }
 
     /// <summary>
     /// The launch plan for <paramref name="c"/> with <paramref name="weightElementBytes"/>-byte weights on a GPU of
     /// <paramref name="multiprocessors"/> SMs whose blocks may use <paramref name="maxSharedBytes"/> of shared
-    /// memory: three weight buffers, then the activation area (the layer's input kept for its MLP phase, then
-    /// the residual vector or one attention slice's scores), leaving room for the kernel's static shared memory.
+    /// memory: three weight buffers (two where three do not fit), then the activation area (the layer's input kept for its
+    /// MLP phase, then the residual vector or one attention slice's scores), leaving room for the kernel's static shared
+    /// memory.
     /// </summary>
     public static Plan PlanFor(Gpt2Config c, int weightElementBytes, int multiprocessors, int maxSharedBytes)
     {
@@ -90,9 +96,10 @@ internal sealed class LayerKernel : IDisposable
         // Every matrix is split by rows of C weights (the MLP's down-projection transposed).
         var bufferBytes = rowsPerBlock * c.NEmbd * weightElementBytes;
         var room = maxSharedBytes - StaticSharedReserve - activationBytes;
-        if (room < Buffers * bufferBytes)
-            throw new ArgumentException($"the fused engine's layer kernel needs three weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
-        return new Plan((uint)multiprocessors, maxSlices, bufferBytes, Buffers * bufferBytes + activationBytes);
+        var buffers = Math.Min(MostWeightBuffers, room / bufferBytes);
+        if (buffers < 2)
+            throw new ArgumentException($"the fused engine's layer kernel needs two weight buffers of {bufferBytes} bytes; this GPU's shared memory leaves {room}");
+        return new Plan((uint)multiprocessors, maxSlices, bufferBytes, buffers, buffers * bufferBytes + activationBytes);
     }
 
     /// <summary>Whether the kernel can run <paramref name="c"/> on the current GPU; if not, why.</summary>
@@ -127,9 +134,9 @@ internal sealed class LayerKernel : IDisposable
     {
         c = config;
         w = weights;
-        module = KernelModule.Load("layers.cu", weights.Define);
-        name = $"decode_layers_{config.HeadDim}";
         plan = PlanFor(config, weights.Int8 ? 1 : 2, CudaDriver.Multiprocessors(), CudaDriver.MaxSharedBytesPerBlock());
+        module = KernelModule.Load("layers.cu", [weights.Define, .. plan.Defines]);
+        name = $"decode_layers_{config.HeadDim}";
         var resident = module.Reserve(name, Threads, plan.DynamicSharedBytes);
         if (resident < 1)
             throw new InvalidOperationException($"decode_layers: no block of {Threads} threads with {plan.DynamicSharedBytes} bytes of shared memory fits on an SM");

@@ -24,7 +24,7 @@
 // x_in, computed by every block, so no kernel runs before this one.
 //
 // Launch: gridDim.x blocks, all resident at once (the host checks occupancy), THREADS threads, dynamic
-// shared memory for three weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads
+// shared memory for WEIGHT_BUFFERS weight buffers of buffer_bytes and the activations (LayerKernel.PlanFor). Reads
 // the token, position and step from state (written by the previous step's sampler, so only after waiting for it).
 #include "common.cuh"
 #include "attention.cuh"
@@ -53,12 +53,24 @@
 // Where MLP up's copy is issued: int8 right after the QKV products, off the QKV phase's input (step int8 154.9 -> 152.7
 // us, decode +1.3%); bf16 in that input as before, since twice the bytes in flight there slowed the attention's waits
 // for published values (its input 2.50 -> 3.55 us, decode -4.3%; BENCHMARKS.md, twenty-eighth session).
-#if defined(WEIGHTS_INT8)
-#define QKV_COPY_PAST_BARRIER false
+// Where three weight buffers do not fit shared memory (gpt2-large in bf16: 100 KB each), TWO_BUFFERS (LayerKernel.PlanFor
+// sets it) keeps two: the first for QKV and then MLP up, the second for the projection piece and then the
+// down-projection. Each copy then waits for its buffer's last reader: MLP up's after the QKV products, the
+// down-projection's after the MLP barrier's arrival, the next layer's QKV after the MLP up products.
+enum { AT_ARRIVAL, PAST_BARRIER, AFTER_MLP_UP }; // where the next layer's QKV copy is issued in the MLP phase
+#if defined(TWO_BUFFERS)
+#define WEIGHT_BUFFERS 2
+#define NEXT_QKV_COPY AFTER_MLP_UP
+#define SLICE_COPY_AFTER_ARRIVAL true
+#define MLP_UP_COPY_AFTER_PRODUCTS true
+#elif defined(WEIGHTS_INT8)
+#define WEIGHT_BUFFERS 3
+#define NEXT_QKV_COPY AT_ARRIVAL
 #define SLICE_COPY_AFTER_ARRIVAL false
 #define MLP_UP_COPY_AFTER_PRODUCTS true
 #else
-#define QKV_COPY_PAST_BARRIER true
+#define WEIGHT_BUFFERS 3
+#define NEXT_QKV_COPY PAST_BARRIER
 #define SLICE_COPY_AFTER_ARRIVAL true
 #define MLP_UP_COPY_AFTER_PRODUCTS false
 #endif
@@ -753,7 +765,7 @@ __device__ __forceinline__ void add_projection(const unsigned char* piece, const
 
 template <int D>
 __device__ void decode_layers(const Model& m, const Buffers& b, const int* state, int buffer_bytes) {
-    extern __shared__ __align__(16) unsigned char smem[]; // three weight buffers, then the activation area
+    extern __shared__ __align__(16) unsigned char smem[]; // the weight buffers, then the activation area
     __shared__ LayerParams table[MAX_LAYERS];
     __shared__ float scratch[64];
     __shared__ float partials[MAX_ROWS];
@@ -761,7 +773,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     __shared__ float warp_out[WARPS][D];
     __shared__ __align__(16) float att[D];
     __shared__ float piece_scale[MAX_PIECE_ROWS]; // int8: the scales of the block's rows of W_proj
-    float* kept = reinterpret_cast<float*>(smem + (size_t)3 * buffer_bytes); // x_in + b_proj, C floats
+    float* kept = reinterpret_cast<float*>(smem + (size_t)WEIGHT_BUFFERS * buffer_bytes); // x_in + b_proj, C floats
     float* xs = kept + m.C; // a phase's input (C floats) or a slice's scores
     const auto buffer = [&](int i) { return smem + (size_t)i * buffer_bytes; };
 
@@ -775,10 +787,11 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     // and MLP up once the QKV phase has its input (the small reads it waits for would queue behind them; int8's MLP
     // up after the QKV products: MLP_UP_COPY_AFTER_PRODUCTS), the down-projection after the attention slice (below),
     // the next layer's QKV once the projection piece is used up (the MLP phase's barrier arrival, or past the barrier:
-    // QKV_COPY_PAST_BARRIER), so it has the whole MLP phase to land (measured: bf16 -3% a step against after the MLP's
+    // NEXT_QKV_COPY), so it has the whole MLP phase to land (measured: bf16 -3% a step against after the MLP's
     // products, while each 16-byte copy still cost a division). Layer l uses buffer l % 2 for QKV and then the
-    // down-projection, the other for the projection piece and then the next layer's QKV, buffer 2 for MLP up. Weights
-    // do not depend on the previous kernel: the first copy starts before waiting for it.
+    // down-projection, the other for the projection piece and then the next layer's QKV, buffer 2 for MLP up (with
+    // TWO_BUFFERS, above, buffer 0 for QKV and MLP up, buffer 1 for the piece and the down-projection). Weights do not
+    // depend on the previous kernel: the first copy starts before waiting for it.
     const HeadGroup group(m.H);
     const Split qkv_rows(QKV, m, group, D), fc_rows(FC, m, group, D); // the down-projection's rows are fc_rows'
     OwnRows own(m);
@@ -800,12 +813,18 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
-        const int a = layer & 1, other = a ^ 1;
+#if defined(TWO_BUFFERS)
+        const int qkv_buffer = 0, piece_buffer = 1, up_buffer = 0, down_buffer = 1, next_qkv_buffer = 0;
+        constexpr bool two_buffers = true;
+#else
+        const int qkv_buffer = layer & 1, piece_buffer = qkv_buffer ^ 1, up_buffer = 2, down_buffer = qkv_buffer, next_qkv_buffer = piece_buffer;
+        constexpr bool two_buffers = false;
+#endif
         const unsigned int n = (unsigned int)step * m.L + layer; // layers so far in this generation
         const LayerIO io = layer_io(b, layer, n, m.L, m.C, kept, hidden);
         const At at = {layer, pos, n + 1};
-        const auto copy_next_qkv = [&] { // in one of two places (QKV_COPY_PAST_BARRIER)
-            if (layer + 1 < m.L) copy_rows(buffer(other), table[layer + 1].weight[QKV], qkv_rows);
+        const auto copy_next_qkv = [&] { // in one of three places (NEXT_QKV_COPY)
+            if (layer + 1 < m.L) copy_rows(buffer(next_qkv_buffer), table[layer + 1].weight[QKV], qkv_rows);
             else commit_copies(); // an empty group in its place: the MLP phase's wait is the same in every layer
         };
 
@@ -822,17 +841,19 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         own.start(io);
         // The input's loads are done (x is in registers), so these copies do not delay them; the LayerNorm's closing
         // barrier is also the wait for this layer's QKV rows.
-        copy_piece(buffer(other), p.weight[PROJ], piece, m.C, D);
-        if (!MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(2), p.weight[FC], fc_rows);
+        copy_piece(buffer(piece_buffer), p.weight[PROJ], piece, m.C, D);
+        if (!MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(up_buffer), p.weight[FC], fc_rows);
         const float2 stats1 = layer_norm<MLP_UP_COPY_AFTER_PRODUCTS ? 1 : 2>(x, xs, norm, m.C, m.eps, scratch, io.kept);
 #if defined(WEIGHTS_INT8)
         for (int r = threadIdx.x; r < piece.rows; r += THREADS) piece_scale[r] = load_now(p.scale[PROJ] + piece.row0 + r);
 #endif
         stamp(b, layer, QKV_PHASE, INPUT, m.L);
-        multiply(buffer(a), qkv_rows, QKV, rows, xs, stats1, partials, io, m, b, at, D);
-        if (!attends) __syncthreads(); // every warp is done with buffer(a) before the down-projection's copy (a slice's barriers do it)
+        multiply(buffer(qkv_buffer), qkv_rows, QKV, rows, xs, stats1, partials, io, m, b, at, D);
+        // Every warp is done with the QKV rows before the down-projection's copy (a slice's barriers do it), or with two
+        // buffers, before MLP up's into the same buffer.
+        if (!attends || two_buffers) __syncthreads();
         stamp(b, layer, QKV_PHASE, DONE, m.L);
-        if (MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(2), p.weight[FC], fc_rows);
+        if (MLP_UP_COPY_AFTER_PRODUCTS) copy_rows(buffer(up_buffer), p.weight[FC], fc_rows);
 
         // Attention slices as soon as the head's query, key and value are published, then the projection of
         // the head as soon as its slices are: no barrier, so the phase's waits are in its input.
@@ -843,32 +864,35 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         rows = row_constants(p, FC, fc_rows);
         const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, m.C);
-        const bool late_copy = attends && SLICE_COPY_AFTER_ARRIVAL; // the down-projection's copy after the arrival
-        if (!late_copy) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
+        // The down-projection's copy after the arrival (with two buffers every block's: the piece is in its buffer).
+        const bool late_copy = (attends || two_buffers) && SLICE_COPY_AFTER_ARRIVAL;
+        if (!late_copy) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
         if (late_copy) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
         else wait_for_copies<2>();           // the projection piece (MLP up's and the down-projection's are more recent)
         if (piece.rows > 0) merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
-        add_projection<D>(buffer(other), piece, att, piece_scale, io);
+        add_projection<D>(buffer(piece_buffer), piece, att, piece_scale, io);
         stamp(b, layer, ATTENTION_PHASE, DONE, m.L);
 
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
-        if (late_copy) copy_rows(buffer(a), p.weight[MLP_PROJ], fc_rows);
-        if (!QKV_COPY_PAST_BARRIER) copy_next_qkv();
+        if (late_copy) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
+        if (NEXT_QKV_COPY == AT_ARRIVAL) copy_next_qkv();
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
-        if (QKV_COPY_PAST_BARRIER) copy_next_qkv();
+        if (NEXT_QKV_COPY == PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
         const float2 stats2 = layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
-        multiply(buffer(2), fc_rows, FC, rows, xs, stats2, partials, io, m, b, at, D);
+        multiply(buffer(up_buffer), fc_rows, FC, rows, xs, stats2, partials, io, m, b, at, D);
+        if (two_buffers) await_copies<0>(); // the down-projection's, the only copy pending
         __syncthreads(); // the hidden units are in shared memory
-        add_down_projection(buffer(a), fc_rows.rows, down_scale, io, m.C, xs); // xs is used up
+        if (NEXT_QKV_COPY == AFTER_MLP_UP) copy_next_qkv(); // MLP up's rows are used up
+        add_down_projection(buffer(down_buffer), fc_rows.rows, down_scale, io, m.C, xs); // xs is used up
         if (layer + 1 < m.L) { // the next layer's constants: loaded after the products, which they would delay
             rows = row_constants(table[layer + 1], QKV, qkv_rows);
             norm = norm_constants(table[layer + 1].ln1_w, m.C, table[layer + 1].bias[PROJ]);

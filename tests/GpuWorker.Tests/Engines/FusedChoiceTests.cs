@@ -6,7 +6,7 @@ namespace GptBench.GpuWorker.Tests.Engines;
 public class FusedChoiceTests
 {
     static (bool Fits, string Reason) Fits() => (true, "");
-    static (bool Fits, string Reason) DoesNotFit() => (false, "needs three weight buffers of 99840 bytes");
+    static (bool Fits, string Reason) DoesNotFit() => (false, "needs two weight buffers of 199680 bytes");
 
     [Fact]
     public void By_default_the_fast_kind_runs_where_it_fits_and_the_engine_says_when_it_does_not()
@@ -15,7 +15,7 @@ public class FusedChoiceTests
         Assert.True(FusedEngine.UseFast(FusedEngine.LayersChoice, null, Fits, log));
         Assert.Equal("", log.ToString());
         Assert.False(FusedEngine.UseFast(FusedEngine.LayersChoice, "", DoesNotFit, log));
-        Assert.Contains("fused: five launches a layer (needs three weight buffers of 99840 bytes)", log.ToString());
+        Assert.Contains("fused: five launches a layer (needs two weight buffers of 199680 bytes)", log.ToString());
         Assert.False(FusedEngine.UseFast(FusedEngine.PrefillChoice, null, () => (false, "heads are 80 wide"), log));
         Assert.Contains("fused: the prefill through TorchSharp (heads are 80 wide)", log.ToString());
     }

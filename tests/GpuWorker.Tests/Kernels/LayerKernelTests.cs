@@ -17,6 +17,8 @@ public class LayerKernelTests
         Assert.Equal(132u, plan.Blocks);
         Assert.Equal(11, plan.MaxSlices);                // 132 SMs / 12 heads
         Assert.Equal(24 * 768 * 2, plan.BufferBytes);    // MLP up's 3072 rows over 132 SMs: 24 rows of 768 bf16
+        Assert.Equal(3, plan.WeightBuffers);
+        Assert.Empty(plan.Defines);
         // Three buffers, then the layer's input kept for the MLP phase and the residual vector, in fp32.
         Assert.Equal(3 * 24 * 768 * 2 + 2 * 4 * 768, plan.DynamicSharedBytes);
     }
@@ -30,12 +32,25 @@ public class LayerKernelTests
     }
 
     [Fact]
-    public void A_model_whose_three_buffers_do_not_fit_is_refused_with_the_sizes()
+    public void A_model_whose_three_buffers_do_not_fit_gets_two()
     {
-        // gpt2-large in bf16: 39 MLP rows of 1280 x 2 bytes a buffer; three exceed 227 KiB. In int8 they fit.
-        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100.SharedBytesPerBlock));
-        Assert.Contains("three weight buffers of 99840 bytes", error.Message);
-        Assert.Equal(39 * 1280, LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100.SharedBytesPerBlock).BufferBytes);
+        // gpt2-large in bf16: 39 MLP rows of 1280 x 2 bytes a buffer; three exceed 227 KiB, two fit. In int8 three fit.
+        var bf16 = LayerKernel.PlanFor(Presets.All["gpt2-large"], 2, 132, H100.SharedBytesPerBlock);
+        Assert.Equal((39 * 1280 * 2, 2), (bf16.BufferBytes, bf16.WeightBuffers));
+        Assert.Equal(["TWO_BUFFERS"], bf16.Defines);
+        Assert.Equal(2 * 39 * 1280 * 2 + 2 * 4 * 1280, bf16.DynamicSharedBytes);
+        var int8 = LayerKernel.PlanFor(Presets.All["gpt2-large"], 1, 132, H100.SharedBytesPerBlock);
+        Assert.Equal((39 * 1280, 3), (int8.BufferBytes, int8.WeightBuffers));
+        var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "layers.cu"));
+        Assert.Contains("#if defined(TWO_BUFFERS)", source); // the mode the define selects
+    }
+
+    [Fact]
+    public void A_model_whose_two_buffers_do_not_fit_is_refused_with_the_sizes()
+    {
+        // gpt2-large in fp32-sized weights: two buffers of 39 x 1280 x 4 bytes exceed 227 KiB.
+        var error = Assert.Throws<ArgumentException>(() => LayerKernel.PlanFor(Presets.All["gpt2-large"], 4, 132, H100.SharedBytesPerBlock));
+        Assert.Contains("two weight buffers of 199680 bytes", error.Message);
     }
 
     [Theory]
