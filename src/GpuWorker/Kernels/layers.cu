@@ -810,15 +810,14 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
     const int slices = slices_for<D>(pos + 1, b.max_slices);
     const bool attends = group.index < slices; // slice `index` of the group's head
     const HeadPiece piece(m, group, slices, D, buffer_bytes);
+    constexpr bool two_buffers = WEIGHT_BUFFERS == 2;
 
     for (int layer = 0; layer < m.L; layer++) {
         const LayerParams& p = table[layer];
 #if defined(TWO_BUFFERS)
         const int qkv_buffer = 0, piece_buffer = 1, up_buffer = 0, down_buffer = 1, next_qkv_buffer = 0;
-        constexpr bool two_buffers = true;
 #else
         const int qkv_buffer = layer & 1, piece_buffer = qkv_buffer ^ 1, up_buffer = 2, down_buffer = qkv_buffer, next_qkv_buffer = piece_buffer;
-        constexpr bool two_buffers = false;
 #endif
         const unsigned int n = (unsigned int)step * m.L + layer; // layers so far in this generation
         const LayerIO io = layer_io(b, layer, n, m.L, m.C, kept, hidden);
