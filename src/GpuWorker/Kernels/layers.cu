@@ -56,7 +56,8 @@
 // Where three weight buffers do not fit shared memory (gpt2-large in bf16: 100 KB each), TWO_BUFFERS (LayerKernel.PlanFor
 // sets it) keeps two: the first for QKV and then MLP up, the second for the projection piece and then the
 // down-projection. Each copy then waits for its buffer's last reader: MLP up's after the QKV products, the
-// down-projection's after the MLP barrier's arrival, the next layer's QKV after the MLP up products.
+// down-projection's past the MLP barrier (at its arrival, its 100 KB a block in flight slowed the barrier's release
+// 0.6 -> 3.2 us), the next layer's QKV after the MLP up products.
 enum { AT_ARRIVAL, PAST_BARRIER, AFTER_MLP_UP }; // where the next layer's QKV copy is issued in the MLP phase
 #if defined(TWO_BUFFERS)
 #define WEIGHT_BUFFERS 2
@@ -863,11 +864,13 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         rows = row_constants(p, FC, fc_rows);
         const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, m.C);
-        // The down-projection's copy after the arrival (with two buffers every block's: the piece is in its buffer).
-        const bool late_copy = (attends || two_buffers) && SLICE_COPY_AFTER_ARRIVAL;
-        if (!late_copy) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
-        if (late_copy) wait_for_copies<1>(); // the projection piece (MLP up's copy is the most recent group)
-        else wait_for_copies<2>();           // the projection piece (MLP up's and the down-projection's are more recent)
+        // The down-projection's copy: here, at the MLP barrier's arrival (a slice block's, SLICE_COPY_AFTER_ARRIVAL) or,
+        // with two buffers, past that barrier (its buffer holds the projection piece until every block is done).
+        const bool copy_at_arrival = attends && SLICE_COPY_AFTER_ARRIVAL && !two_buffers;
+        const bool copy_now = !copy_at_arrival && !two_buffers;
+        if (copy_now) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
+        if (copy_now) wait_for_copies<2>(); // the projection piece (MLP up's and the down-projection's are more recent)
+        else wait_for_copies<1>();          // the projection piece (MLP up's copy is the most recent group)
         if (piece.rows > 0) merge_head<D>(att, &warp_out[0][0], piece.h, slices, b, at.tag); // warp_out holds MAX_SLICES (D + 2) floats
         stamp(b, layer, ATTENTION_PHASE, INPUT, m.L);
         add_projection<D>(buffer(piece_buffer), piece, att, piece_scale, io);
@@ -876,13 +879,14 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
-        if (late_copy) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
+        if (copy_at_arrival) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
         if (NEXT_QKV_COPY == AT_ARRIVAL) copy_next_qkv();
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
+        if (two_buffers) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
         if (NEXT_QKV_COPY == PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
         const float2 stats2 = layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
