@@ -54,7 +54,7 @@ static class StepCheck
             decoder.Start(0);
             var us = TimeLaunches(stream, s => { for (var i = 0; i < LaunchesPerGraph; i++) decoder.Step(s, new SamplingSpec(Greedy: true), IntPtr.Zero, 0); });
             var (withoutLmHead, topK) = StepParts(decoder, stream); // before the trace below is on
-            if (decoder.Layers is { } layers && !int8)
+            if (decoder.Layers is { } layers)
             {
                 // One traced step at position 127 (after the timing, which runs untraced): where each phase's time goes.
                 layers.EnableTrace(CUDA);
