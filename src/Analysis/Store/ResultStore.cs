@@ -12,17 +12,19 @@ public sealed class ResultStore : IDisposable
     internal static readonly Type[] DocumentTypes = [typeof(SweepDoc), typeof(TrialDoc), typeof(SampleDoc), typeof(EnvironmentDoc)];
 
     // LiteDB 5.0.21's mapper publishes a type's mapping before it has filled in the members, so a thread mapping a
-    // type while another maps it for the first time can read or write documents with fields missing
-    // (litedb-org/LiteDB#2536, #2565; seen here as a parallel test run's samples read back with nothing but their ids).
-    // The fix came after 5.0.21, the newest served; until then every store shares one mapper, each document type mapped
-    // in the type initializer, which runs once while other threads wait.
+    // type while another maps it for the first time can read or write documents with fields missing, or fail with
+    // "Collection was modified" (litedb-org/LiteDB#2536, #2565; seen here as a parallel test run's samples read back
+    // with nothing but their ids, and its trials failing to read back). The fix came after 5.0.21, the newest served;
+    // until then every store shares one mapper, each document type written and read back once in the type
+    // initializer, which runs once while other threads wait: reading maps what writing does not (a type's constructor,
+    // the axes' dictionary type).
     static readonly BsonMapper Mapper = MapperWithDocuments();
 
-    /// <summary>A mapper with every document type mapped already.</summary>
+    /// <summary>A mapper with every document type mapped already, both ways.</summary>
     internal static BsonMapper MapperWithDocuments()
     {
         var mapper = new BsonMapper();
-        foreach (var type in DocumentTypes) mapper.ToDocument(type, Activator.CreateInstance(type));
+        foreach (var type in DocumentTypes) mapper.ToObject(type, mapper.ToDocument(type, Activator.CreateInstance(type)));
         return mapper;
     }
 
