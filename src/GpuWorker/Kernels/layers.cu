@@ -56,9 +56,13 @@
 // Where three weight buffers do not fit shared memory (gpt2-large in bf16: 100 KB each), TWO_BUFFERS (LayerKernel.PlanFor
 // sets it) keeps two: the first for QKV and then MLP up, the second for the projection piece and then the
 // down-projection. Each copy then waits for its buffer's last reader: MLP up's after the QKV products, the
-// down-projection's past the MLP barrier (at its arrival, its 100 KB a block in flight slowed the barrier's release
-// 0.6 -> 3.2 us), the next layer's QKV after the MLP up products.
+// down-projection's after the MLP barrier's arrival, the next layer's QKV after the MLP up products. The
+// down-projection's copy is split across that barrier (DOWN_EIGHTHS_AT_ARRIVAL): all of its ~100 KB a block in flight
+// across it slowed its wait and release 1.8 -> 6.9 us a layer; all of it past the barrier left the MLP products waiting
+// for it; a quarter at the arrival was fastest (gpt2-large decode, tok/s, each comparison in one call: all at the
+// arrival 1,143 -> all past 1,175; all past 1,172 -> a quarter 1,243, half 1,242; BENCHMARKS.md, thirty-fourth session).
 enum { AT_ARRIVAL, PAST_BARRIER, AFTER_MLP_UP }; // where the next layer's QKV copy is issued in the MLP phase
+#define DOWN_EIGHTHS_AT_ARRIVAL 2 // with TWO_BUFFERS: the share of the down-projection's rows copied at the arrival
 #if defined(TWO_BUFFERS)
 #define WEIGHT_BUFFERS 2
 #define NEXT_QKV_COPY AFTER_MLP_UP
@@ -244,12 +248,13 @@ __device__ __forceinline__ void copy_pieces(unsigned char* dst, int pieces, Sour
     commit_copies();
 }
 
-// The block's rows of W into shared memory. Piece i is vector i % vecs of row i / vecs; a thread's next piece is
-// COPY_THREADS on, so its (row, vector) advance by a fixed step with a carry instead of a division a piece (a
-// runtime divisor: measured, its address arithmetic was a tenth of the kernel's issue slots).
-__device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g) {
-    const int pieces = g.rows * g.vecs, step_rows = COPY_THREADS / g.vecs, step_vecs = COPY_THREADS % g.vecs;
-    int i = COPY_THREAD, r = i / g.vecs, v = i % g.vecs;
+// The block's rows [row_first, row_last) of W into shared memory (every row by default). Piece i is vector i % vecs
+// of row i / vecs; a thread's next piece is COPY_THREADS on, so its (row, vector) advance by a fixed step with a carry
+// instead of a division a piece (a runtime divisor: measured, its address arithmetic was a tenth of the kernel's issue
+// slots).
+__device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g, int row_first = 0, int row_last = -1) {
+    const int pieces = (row_last < 0 ? g.rows : row_last) * g.vecs, step_rows = COPY_THREADS / g.vecs, step_vecs = COPY_THREADS % g.vecs;
+    int i = row_first * g.vecs + COPY_THREAD, r = i / g.vecs, v = i % g.vecs;
     for (; i >= 0 && i < pieces; i += COPY_THREADS) {
         copy16(dst + 16 * i, reinterpret_cast<const uint4*>(W + (size_t)g.row(r) * g.K) + v);
         r += step_rows;
@@ -865,7 +870,7 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         const float4 down_scale = down_scales(p, m.C);
         norm = norm_constants(p.ln2_w, m.C);
         // The down-projection's copy: here, at the MLP barrier's arrival (a slice block's, SLICE_COPY_AFTER_ARRIVAL) or,
-        // with two buffers, past that barrier (its buffer holds the projection piece until every block is done).
+        // with two buffers, split across that barrier (its buffer holds the projection piece until the arrival).
         const bool copy_at_arrival = attends && SLICE_COPY_AFTER_ARRIVAL && !two_buffers;
         const bool copy_now = !copy_at_arrival && !two_buffers;
         if (copy_now) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
@@ -879,17 +884,19 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         // LayerNorm 2 + MLP up, and this block's share of the down-projection.
         stamp(b, layer, MLP_PHASE, ARRIVED, m.L);
         arrive(counter, COUNTER_COPIES); // its barrier: every warp is done with the projection piece
+        const int down_split = two_buffers ? fc_rows.rows * DOWN_EIGHTHS_AT_ARRIVAL / 8 : 0;
         if (copy_at_arrival) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
+        if (two_buffers) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows, 0, down_split);
         if (NEXT_QKV_COPY == AT_ARRIVAL) copy_next_qkv();
         target += gridDim.x;
         wait_for(counter, target, COUNTER_COPIES);
         stamp(b, layer, MLP_PHASE, PASSED, m.L);
         if (layer == m.L - 1) allow_next_kernel(); // the lm_head may start loading its weights
         const float4 x_mid = load_quad(io.projection, 1, m.C, io.kept);
-        if (two_buffers) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows);
+        if (two_buffers) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows, down_split);
         if (NEXT_QKV_COPY == PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
-        const float2 stats2 = layer_norm<1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
+        const float2 stats2 = layer_norm<two_buffers ? 2 : 1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         multiply(buffer(up_buffer), fc_rows, FC, rows, xs, stats2, partials, io, m, b, at, D);
         if (two_buffers) await_copies<0>(); // the down-projection's, the only copy pending
