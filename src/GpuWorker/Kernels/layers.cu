@@ -896,10 +896,12 @@ __device__ void decode_layers(const Model& m, const Buffers& b, const int* state
         if (two_buffers) copy_rows(buffer(down_buffer), p.weight[MLP_PROJ], fc_rows, down_split);
         if (NEXT_QKV_COPY == PAST_BARRIER) copy_next_qkv();
         own.add_residual(x_mid, io);
-        const float2 stats2 = layer_norm<two_buffers ? 2 : 1>(x_mid, xs, norm, m.C, m.eps, scratch); // and every copy but the next layer's QKV
+        // LayerNorm 2 also waits for every copy but the newest: the next layer's QKV, or with two buffers the
+        // down-projection's two groups (MLP up's rows are what it needs).
+        const float2 stats2 = layer_norm<two_buffers ? 2 : 1>(x_mid, xs, norm, m.C, m.eps, scratch);
         stamp(b, layer, MLP_PHASE, INPUT, m.L);
         multiply(buffer(up_buffer), fc_rows, FC, rows, xs, stats2, partials, io, m, b, at, D);
-        if (two_buffers) await_copies<0>(); // the down-projection's, the only copy pending
+        if (two_buffers) await_copies<0>(); // the down-projection's two groups, the only copies pending
         __syncthreads(); // the hidden units are in shared memory
         if (NEXT_QKV_COPY == AFTER_MLP_UP) copy_next_qkv(); // MLP up's rows are used up
         add_down_projection(buffer(down_buffer), fc_rows.rows, down_scale, io, m.C, xs); // xs is used up
