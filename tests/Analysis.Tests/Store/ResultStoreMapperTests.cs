@@ -18,20 +18,14 @@ public class ResultStoreMapperTests
             WeightBytesPerToken = 2, CacheBytesPerToken = 3, EnvironmentId = "e", CreatedUtc = new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc),
         };
         var fields = typeof(SampleDoc).GetProperties().Length;
-        const int threads = 4;
         for (var round = 0; round < 100; round++)
         {
             var mapper = ResultStore.MapperWithDocuments();
-            using var start = new Barrier(threads);
-            var mapped = new int[threads];
-            var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+            Assert.All(AtOnce(() => mapper.ToDocument(sample).Keys.Count), r =>
             {
-                start.SignalAndWait();
-                mapped[i] = mapper.ToDocument(sample).Keys.Count;
-            })).ToList();
-            workers.ForEach(t => t.Start());
-            workers.ForEach(t => t.Join());
-            Assert.All(mapped, n => Assert.Equal(fields, n));
+                Assert.Null(r.Failure);
+                Assert.Equal(fields, r.Value);
+            });
         }
     }
 
@@ -43,29 +37,34 @@ public class ResultStoreMapperTests
         // (a parallel test run's trials read back) or lost fields: without the reads in MapperWithDocuments this test
         // failed in one run of three or four here (2 cores).
         var trial = new TrialDoc { Id = "s/0", SweepId = "s", Model = "gpt2", Axes = new() { ["input_tokens"] = "8", ["engine"] = "fused" } };
-        const int threads = 4;
         for (var round = 0; round < 300; round++)
         {
             var mapper = ResultStore.MapperWithDocuments();
             var document = mapper.ToDocument(trial);
-            using var start = new Barrier(threads);
-            var read = new TrialDoc?[threads];
-            var failures = new Exception?[threads];
-            var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+            Assert.All(AtOnce(() => mapper.ToObject<TrialDoc>(document)), r =>
             {
-                start.SignalAndWait();
-                try { read[i] = mapper.ToObject<TrialDoc>(document); }
-                catch (Exception e) { failures[i] = e; }
-            })).ToList();
-            workers.ForEach(t => t.Start());
-            workers.ForEach(t => t.Join());
-            Assert.All(failures, Assert.Null);
-            Assert.All(read, t =>
-            {
-                Assert.Equal("gpt2", t!.Model);
-                Assert.Equal(trial.Axes, t.Axes);
+                Assert.Null(r.Failure);
+                Assert.Equal("gpt2", r.Value!.Model);
+                Assert.Equal(trial.Axes, r.Value.Axes);
             });
         }
+    }
+
+    /// <summary>What <paramref name="work"/> returned, or threw, on each of four threads released together.</summary>
+    static (T? Value, Exception? Failure)[] AtOnce<T>(Func<T> work)
+    {
+        const int threads = 4;
+        using var start = new Barrier(threads);
+        var results = new (T? Value, Exception? Failure)[threads];
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try { results[i] = (work(), null); }
+            catch (Exception e) { results[i] = (default, e); }
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+        return results;
     }
 
     [Fact]
