@@ -251,11 +251,12 @@ __device__ __forceinline__ void copy_pieces(unsigned char* dst, int pieces, Sour
 // The block's rows [row_first, row_last) of W into shared memory (every row by default). Piece i is vector i % vecs
 // of row i / vecs; a thread's next piece is COPY_THREADS on, so its (row, vector) advance by a fixed step with a carry
 // instead of a division a piece (a runtime divisor: measured, its address arithmetic was a tenth of the kernel's issue
-// slots). The first warp issues none: from a later first row its first piece would be that row's less 32.
+// slots). The first warp issues none: its COPY_THREAD is negative, and row_first's offset is not added to it (as a
+// product rather than a select, so that the builds copying from row 0 alone keep their code).
 __device__ __forceinline__ void copy_rows(unsigned char* dst, const WT* W, const Split& g, int row_first = 0, int row_last = -1) {
     const int pieces = (row_last < 0 ? g.rows : row_last) * g.vecs, step_rows = COPY_THREADS / g.vecs, step_vecs = COPY_THREADS % g.vecs;
-    int i = COPY_THREAD < 0 ? pieces : row_first * g.vecs + COPY_THREAD, r = i / g.vecs, v = i % g.vecs;
-    for (; i < pieces; i += COPY_THREADS) {
+    int i = row_first * g.vecs * (COPY_THREAD >= 0) + COPY_THREAD, r = i / g.vecs, v = i % g.vecs;
+    for (; i >= 0 && i < pieces; i += COPY_THREADS) {
         copy16(dst + 16 * i, reinterpret_cast<const uint4*>(W + (size_t)g.row(r) * g.K) + v);
         r += step_rows;
         v += step_vecs;
