@@ -59,10 +59,11 @@
 // down-projection's after the MLP barrier's arrival, the next layer's QKV after the MLP up products. The
 // down-projection's copy is split across that barrier (DOWN_EIGHTHS_AT_ARRIVAL): all of its ~100 KB a block in flight
 // across it slowed its wait and release 1.8 -> 6.9 us a layer; all of it past the barrier left the MLP products waiting
-// for it; a quarter at the arrival was fastest (gpt2-large decode, tok/s, each comparison in one call: all at the
-// arrival 1,143 -> all past 1,175; all past 1,172 -> a quarter 1,243, half 1,242; BENCHMARKS.md, thirty-fourth session).
+// for it; three eighths at the arrival was fastest (gpt2-large decode, tok/s, each comparison in one call: all at the
+// arrival 1,143 -> all past 1,175; all past 1,172 -> a quarter 1,243, half 1,242; a quarter 1,247 -> an eighth (step
+// +1.5%), three eighths 1,265; BENCHMARKS.md, thirty-fourth and thirty-fifth sessions).
 enum { AT_ARRIVAL, PAST_BARRIER, AFTER_MLP_UP }; // where the next layer's QKV copy is issued in the MLP phase
-#define DOWN_EIGHTHS_AT_ARRIVAL 2 // with TWO_BUFFERS: the share of the down-projection's rows copied at the arrival
+#define DOWN_EIGHTHS_AT_ARRIVAL 3 // with TWO_BUFFERS: the share of the down-projection's rows copied at the arrival
 #if defined(TWO_BUFFERS)
 #define WEIGHT_BUFFERS 2
 #define NEXT_QKV_COPY AFTER_MLP_UP
