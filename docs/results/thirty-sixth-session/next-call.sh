@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The next session's first call (H100 or H200: every comparison in it is within the call; ~6 minutes):
+# ../large-down-sixteenths/measure.sh (gpt2-large in bf16: 5/16 or 7/16 of the down-projection's copy at the MLP
+# arrival, against three eighths), then ../bulk-copies/measure-rows.sh (GPT-2 small: the row fills by bulk copy) if the
+# first ended within 300 s; else that one is the second call (`scripts/gpu-scripts bulk-copies/measure-rows.sh:0`).
+# Here first: scripts/gpu-bundle; rm -rf .variants/*; the scripts/variant lines in both measure scripts' headers (ds5,
+# ds7, rows); carry .bundle and .variants.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+scripts/gpu-scripts "$@" large-down-sixteenths/measure.sh:0 bulk-copies/measure-rows.sh:300
