@@ -2,9 +2,11 @@
 // floor: (1) the one-way latency between two SMs through L2 (a flag ping-pong), (2) back-to-back grid barriers of one
 // block an SM (512 threads, as the layer kernel), per barrier, for five designs. Each barrier is checked: before barrier
 // k every block writes k to its own word, after it reads its neighbour's, which must be k (a wrong design counts
-// errors). Standalone (nvcc -arch=sm_90 -O2 -o barrier-floor barrier-floor.cu), not part of the engine: the layer
-// kernel's barrier release measures ~0.65 us in its phase profile (BENCHMARKS.md), and no design tried in it so far
+// errors). The layer kernel's design is common.cuh's grid_sync itself. Standalone, not part of the engine (nvcc
+// -arch=sm_90 -O2 -DWEIGHTS_BF16 -I src/GpuWorker/Kernels -o barrier-floor barrier-floor.cu): the layer kernel's
+// barrier release measures ~0.65 us in its phase profile (BENCHMARKS.md), and no design tried in it so far
 // (counter copies, poll sleeps, relaxed polls, counted sums) went below that.
+#include "common.cuh"
 #include <cooperative_groups.h>
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +15,7 @@
 
 #define CHECK(x) do { cudaError_t e = (x); if (e != cudaSuccess) { printf("%s: %s\n", #x, cudaGetErrorString(e)); exit(1); } } while (0)
 #define THREADS 512
-#define STRIDE 64 // words between counter copies (different L2 lines), as common.cuh's COUNTER_STRIDE
+#define STRIDE COUNTER_STRIDE // words between counters (different L2 lines)
 
 __device__ __forceinline__ unsigned long long now_ns() {
     unsigned long long t;
@@ -53,7 +55,7 @@ __global__ void ping_pong(unsigned int* flags, int rounds, double* out) {
 
 enum Design { HEAD_TWO_COPIES, ONE_COUNTER_NO_SLEEP, LAST_ARRIVER_FLAG, GROUPS_OF_TWELVE, COOPERATIVE_GROUPS, DESIGNS };
 static const char* names[DESIGNS] = {
-    "layer kernel's: red.release on 2 counter copies, thread 0 polls its copy (ld.acquire, 16 ns sleep)",
+    "layer kernel's (common.cuh grid_sync): red.release on 2 counter copies, thread 0 polls its copy (ld.acquire, 16 ns sleep)",
     "one counter, ld.acquire polls without a sleep",
     "atom.add returns the count; the last arriver sets a flag (st.release) the others poll",
     "two levels: a counter a group of ~12 blocks, the group's last arriver adds to the top counter",
@@ -63,14 +65,13 @@ static const char* names[DESIGNS] = {
 __device__ __forceinline__ void barrier(int design, unsigned int* counters, unsigned int k) {
     const unsigned int G = gridDim.x;
     if (design == COOPERATIVE_GROUPS) { cooperative_groups::this_grid().sync(); return; }
+    if (design == HEAD_TWO_COPIES) { // as layers.cu calls it: COUNTER_COPIES 2
+        unsigned int target = (k - 1) * G;
+        grid_sync(counters, target, 2);
+        return;
+    }
     __syncthreads();
-    if (design == HEAD_TWO_COPIES) {
-        if (threadIdx.x < 2) asm volatile("red.release.gpu.global.add.u32 [%0], 1;" ::"l"(counters + threadIdx.x * STRIDE) : "memory");
-        if (threadIdx.x == 0) {
-            const unsigned int* mine = counters + blockIdx.x % 2 * STRIDE;
-            while (load_acquire(mine) < k * G) __nanosleep(16);
-        }
-    } else if (design == ONE_COUNTER_NO_SLEEP) {
+    if (design == ONE_COUNTER_NO_SLEEP) {
         if (threadIdx.x == 0) {
             asm volatile("red.release.gpu.global.add.u32 [%0], 1;" ::"l"(counters) : "memory");
             while (load_acquire(counters) < k * G) {}

@@ -5,5 +5,5 @@
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 nvidia-smi --query-gpu=name,uuid,clocks.sm,clocks.max.sm --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
-PATH=$PATH:/usr/local/cuda/bin nvcc -arch=sm_90 -O2 -std=c++17 -o /tmp/barrier-floor docs/results/barrier-floor/barrier-floor.cu 2>&1 | tee $OUT/compile.txt
+PATH=$PATH:/usr/local/cuda/bin nvcc -arch=sm_90 -O2 -std=c++17 -DWEIGHTS_BF16 -I src/GpuWorker/Kernels -o /tmp/barrier-floor docs/results/barrier-floor/barrier-floor.cu 2>&1 | tee $OUT/compile.txt
 timeout 60 /tmp/barrier-floor | tee $OUT/barrier-floor.txt

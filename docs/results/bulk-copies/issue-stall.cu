@@ -1,9 +1,11 @@
 // Does issuing a bulk copy (cp.async.bulk, sm_90) hold up the warp that issues it, and for how long, against the same
 // bytes as 16-byte cp.async from one warp? One block of one warp; lane 0 reads %clock64 before and after the issue and
 // after the copy has landed, for the sizes of the layer kernel's fills. The source moves 4 MiB a repetition through a
-// 1 GiB buffer, so every copy comes from memory, not L2. Standalone (nvcc -arch=sm_90 -o issue-stall issue-stall.cu),
-// not part of the engine: it answers what bulk-copies/README.md leaves open (the layer kernel's barriers slowed by
-// warp 1's bulk copies; whether bulk copies stall their issuing thread).
+// 1 GiB buffer, so every copy comes from memory, not L2. The cp.async copies are common.cuh's. Standalone, not part of
+// the engine (nvcc -arch=sm_90 -O2 -DWEIGHTS_BF16 -I src/GpuWorker/Kernels -o issue-stall issue-stall.cu): it answers
+// what bulk-copies/README.md leaves open (the layer kernel's barriers slowed by warp 1's bulk copies; whether bulk
+// copies stall their issuing thread).
+#include "common.cuh"
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -49,11 +51,10 @@ __global__ void probe(const unsigned char* src, size_t span, int lanes, int byte
             t2 = clock64();
         } else {
             t0 = clock64();
-            for (int i = threadIdx.x; i < total / 16; i += 32)
-                asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(smem(buf + 16 * i)), "l"(from + 16 * i) : "memory");
-            asm volatile("cp.async.commit_group;" ::: "memory");
+            for (int i = threadIdx.x; i < total / 16; i += 32) copy16(buf + 16 * i, from + 16 * i);
+            commit_copies();
             t1 = clock64();
-            asm volatile("cp.async.wait_group 0;" ::: "memory");
+            await_copies<0>();
             __syncwarp();
             t2 = clock64();
         }

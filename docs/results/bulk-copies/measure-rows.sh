@@ -14,6 +14,6 @@ cd "$(dirname "$0")/../../.."
 R=.variants/rows/layers.cu
 nvidia-smi --query-gpu=name,uuid,clocks.max.sm --format=csv,noheader | tee $OUT/gpu.txt; date -u | tee -a $OUT/gpu.txt
 PATH=$PATH:/usr/local/cuda/bin timeout 60 scripts/kernels-compile $R > $OUT/compile.txt 2>&1; echo "compile rc=$?"; grep -v "^ *$" $OUT/compile.txt | head -20
-PATH=$PATH:/usr/local/cuda/bin nvcc -arch=sm_90 -O2 -o /tmp/issue-stall docs/results/bulk-copies/issue-stall.cu && timeout 30 /tmp/issue-stall | tee $OUT/issue-stall.txt
+PATH=$PATH:/usr/local/cuda/bin nvcc -arch=sm_90 -O2 -DWEIGHTS_BF16 -I src/GpuWorker/Kernels -o /tmp/issue-stall docs/results/bulk-copies/issue-stall.cu && timeout 30 /tmp/issue-stall | tee $OUT/issue-stall.txt
 scripts/step-then-decode 2 200 150 rows=$R
 date -u
